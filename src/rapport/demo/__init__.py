@@ -1,0 +1,1 @@
+"""The demo company: believable, seeded, causally structured data for every app."""
