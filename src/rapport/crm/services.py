@@ -12,14 +12,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rapport.accounts import selectors as account_selectors
-from rapport.accounts.models import User
 from rapport.core import permissions
 from rapport.core.errors import NotFound, ValidationFailed
 from rapport.core.search import index_record, unindex_record
@@ -37,6 +36,9 @@ from rapport.crm.models import (
     QuoteLine,
     Stage,
 )
+
+if TYPE_CHECKING:
+    from rapport.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
