@@ -8,6 +8,7 @@ MariaDB and Redis.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import secrets
 from pathlib import Path
@@ -201,7 +202,14 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STATICFILES_DIRS: list = [PACKAGE_DIR / "static"]
+# plotly ships its own plotly.min.js; serve it as /static/plotly/plotly.min.js
+# instead of a CDN (found without importing plotly, which is slow to load).
+_plotly_spec = importlib.util.find_spec("plotly")
+if _plotly_spec and _plotly_spec.submodule_search_locations:
+    _plotly_data = Path(list(_plotly_spec.submodule_search_locations)[0]) / "package_data"
+    if (_plotly_data / "plotly.min.js").exists():
+        STATICFILES_DIRS.append(("plotly", _plotly_data))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
