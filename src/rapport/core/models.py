@@ -212,3 +212,22 @@ class SearchDocument(models.Model):
             models.UniqueConstraint(fields=["kind", "object_id"], name="uniq_search_doc")
         ]
         indexes = [models.Index(fields=["owner_id"]), models.Index(fields=["team_id"])]
+
+
+class SearchGram(models.Model):
+    """One distinct one- or two-character gram of a search document, for short terms.
+
+    Trigram indexes cannot find "华" or "上海"; this table, indexed on the gram,
+    can. It holds the single characters and pairs of each run of Chinese (and
+    other unspaced) script, and the first one and two characters of each word.
+    """
+
+    document = models.ForeignKey(
+        SearchDocument, on_delete=models.CASCADE, related_name="grams"
+    )
+    gram = models.CharField(max_length=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["gram", "document"], name="uniq_search_gram")
+        ]
