@@ -1,0 +1,596 @@
+"""API shapes of the CRM records: `…In` to create, `…Patch` to change, `…Out` to read.
+
+A `…Patch` lists every field a caller may change, all optional: only the
+fields sent are changed. A `…In` is the same with the required fields made
+required. Choice fields are plain strings that the OpenAPI document lists as
+enums; the model validation refuses anything else with a field error.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.db import models
+from ninja import Schema
+from pydantic import Field
+
+from rapport.accounts.schemas import UserRefOut
+from rapport.core.api import ListQuery
+from rapport.crm.models import (
+    CURRENCIES,
+    Activity,
+    CompanySize,
+    ContactMethod,
+    Industry,
+    Lead,
+    Quote,
+    Region,
+    Stage,
+    Tier,
+)
+
+CURRENCY_CODES = [code for code, _label in CURRENCIES]
+
+
+def choice(values: type[models.TextChoices] | list[str], description: str = "") -> Any:
+    """An optional string field that the OpenAPI document shows as an enum."""
+    options = list(values) if isinstance(values, list) else list(values.values)
+    return Field(None, description=description, json_schema_extra={"enum": options})
+
+
+def money(description: str = "") -> Any:
+    return Field(None, ge=0, max_digits=14, decimal_places=2, description=description)
+
+
+def percent(description: str = "") -> Any:
+    return Field(
+        None, ge=0, le=100, max_digits=5, decimal_places=2, description=description
+    )
+
+
+class RefOut(Schema):
+    """Another record, by id and name."""
+
+    id: int
+    name: str
+
+
+class TitledRefOut(Schema):
+    """Another record, by id and title."""
+
+    id: int
+    title: str
+
+
+class AuditEntryOut(Schema):
+    """One change of a record: who, when, and each field's old and new value."""
+
+    id: int
+    action: str
+    actor: UserRefOut | None
+    at: datetime
+    changes: dict[str, Any]
+
+
+class RecordOut(Schema):
+    """What every CRM record answer carries: id, version and timestamps."""
+
+    id: int
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class ScopedOut(RecordOut):
+    """A record with an owner and a team, which decide who sees it."""
+
+    owner: UserRefOut
+    team_id: int | None
+
+
+# --- Companies ----------------------------------------------------------------------
+
+
+class CompanyPatch(Schema):
+    """Fields of a company to change; only those sent change."""
+
+    name: str = Field(None, min_length=1, max_length=200)
+    short_name: str = Field(None, max_length=60)
+    english_name: str = Field(None, max_length=200)
+    credit_code: str = Field(
+        None, max_length=18, description="Unified social credit code (18 characters)."
+    )
+    industry: str = choice(Industry)
+    region: str = choice(Region)
+    size: str = choice(CompanySize)
+    tier: str = choice(Tier)
+    website: str = Field(None, max_length=200)
+    address: str = Field(None, max_length=300)
+    notes: str = None  # type: ignore[assignment]
+    owner_id: int = Field(None, description="Give the record to another user.")
+
+
+class CompanyIn(CompanyPatch):
+    """A new company."""
+
+    name: str = Field(min_length=1, max_length=200)
+
+
+class CompanyOut(ScopedOut):
+    """A business customer or prospect."""
+
+    name: str
+    short_name: str
+    english_name: str
+    credit_code: str
+    industry: str
+    region: str
+    size: str
+    tier: str
+    website: str
+    address: str
+    notes: str
+
+
+# --- Contacts -----------------------------------------------------------------------
+
+
+class ContactMethodIn(Schema):
+    """One phone number or e-mail address."""
+
+    kind: Literal["email", "phone"]
+    value: str = Field(min_length=1, max_length=200)
+    label: str = Field("", max_length=40)
+    is_primary: bool = False
+
+
+class ContactMethodOut(Schema):
+    """One phone number or e-mail address of a contact."""
+
+    id: int
+    kind: str
+    value: str
+    label: str
+    is_primary: bool
+
+
+class ContactPatch(Schema):
+    """Fields of a contact to change; `methods`, when sent, replaces all of them."""
+
+    company_id: int | None = None
+    name: str = Field(None, min_length=1, max_length=100)
+    title: str = Field(None, max_length=100)
+    department: str = Field(None, max_length=100)
+    notes: str = None  # type: ignore[assignment]
+    owner_id: int = Field(None, description="Give the record to another user.")
+    methods: list[ContactMethodIn] = Field(
+        None, description="Phones and e-mail addresses; replaces the current ones."
+    )
+
+
+class ContactIn(ContactPatch):
+    """A new contact with any number of phones and e-mail addresses."""
+
+    name: str = Field(min_length=1, max_length=100)
+
+
+class ContactOut(ScopedOut):
+    """A person at a company, with phones and e-mail addresses."""
+
+    company: RefOut | None
+    name: str
+    title: str
+    department: str
+    notes: str
+    methods: list[ContactMethodOut]
+
+    @staticmethod
+    def resolve_methods(obj: Any) -> list[ContactMethod]:
+        return list(obj.methods.all())
+
+
+# --- Leads --------------------------------------------------------------------------
+
+
+class LeadPatch(Schema):
+    """Fields of a lead to change; conversion goes through /leads/{id}/convert."""
+
+    title: str = Field(None, min_length=1, max_length=200)
+    company_name: str = Field(None, max_length=200)
+    contact_name: str = Field(None, max_length=100)
+    email: str = Field(None, max_length=254)
+    phone: str = Field(None, max_length=40)
+    source: str = choice(Lead.Source)
+    region: str = choice(Region)
+    industry: str = choice(Industry)
+    budget: Decimal | None = money()
+    currency: str = choice(CURRENCY_CODES)
+    status: str = choice([s for s in Lead.Status.values if s != Lead.Status.CONVERTED])
+    notes: str = None  # type: ignore[assignment]
+    company_id: int | None = None
+    contact_id: int | None = None
+    owner_id: int = Field(None, description="Give the record to another user.")
+
+
+class LeadIn(LeadPatch):
+    """A new lead."""
+
+    title: str = Field(min_length=1, max_length=200)
+
+
+class LeadOut(ScopedOut):
+    """A possible customer not yet qualified."""
+
+    title: str
+    company_name: str
+    contact_name: str
+    email: str
+    phone: str
+    source: str
+    region: str
+    industry: str
+    budget: Decimal | None
+    currency: str
+    status: str
+    notes: str
+    company_id: int | None
+    contact_id: int | None
+    converted_at: datetime | None
+
+
+class ConvertLeadIn(Schema):
+    """How to convert a lead: link or create its company and contact, open a deal."""
+
+    company_id: int | None = Field(
+        None, description="Link this company instead of creating one."
+    )
+    contact_id: int | None = Field(
+        None, description="Link this contact instead of creating one."
+    )
+    deal_title: str | None = Field(None, min_length=1, max_length=200)
+    amount: Decimal | None = money("Defaults to the lead's budget.")
+    pipeline_id: int | None = Field(
+        None, description="Defaults to the default pipeline."
+    )
+    expected_close: date | None = None
+
+
+# --- Pipelines ----------------------------------------------------------------------
+
+
+class StageIn(Schema):
+    """One stage of a new pipeline; stages keep the order they are sent in."""
+
+    name: str = Field(min_length=1, max_length=60)
+    probability: int = Field(0, ge=0, le=100)
+    outcome: str = Field(
+        Stage.Outcome.OPEN, json_schema_extra={"enum": Stage.Outcome.values}
+    )
+
+
+class StageOut(Schema):
+    """One step of a pipeline, with the win probability it implies."""
+
+    id: int
+    name: str
+    position: int
+    probability: int
+    outcome: str
+
+
+class PipelineIn(Schema):
+    """A new pipeline with its stages; one of them must be a won stage."""
+
+    name: str = Field(min_length=1, max_length=100)
+    stages: list[StageIn] = Field(min_length=1)
+
+
+class PipelineOut(RecordOut):
+    """A sales process and its ordered stages."""
+
+    name: str
+    is_default: bool
+    stages: list[StageOut]
+
+    @staticmethod
+    def resolve_stages(obj: Any) -> list[Stage]:
+        return list(obj.stages.all())
+
+
+# --- Deals --------------------------------------------------------------------------
+
+
+class DealPatch(Schema):
+    """Fields of a deal to change; a stage change follows the rules of /move."""
+
+    title: str = Field(None, min_length=1, max_length=200)
+    company_id: int = None  # type: ignore[assignment]
+    contact_id: int | None = None
+    lead_id: int | None = None
+    stage_id: int = None  # type: ignore[assignment]
+    amount: Decimal = money()
+    currency: str = choice(CURRENCY_CODES)
+    probability: int = Field(None, ge=0, le=100)
+    expected_close: date | None = None
+    lost_reason: str = Field(None, max_length=200)
+    discount_pct: Decimal = percent()
+    notes: str = None  # type: ignore[assignment]
+    owner_id: int = Field(None, description="Give the record to another user.")
+
+
+class DealIn(DealPatch):
+    """A new deal; pipeline and stage default to the default pipeline's first stage."""
+
+    title: str = Field(min_length=1, max_length=200)
+    company_id: int
+    pipeline_id: int = None  # type: ignore[assignment]
+
+
+class StageRefOut(Schema):
+    """A stage, by id, name and outcome."""
+
+    id: int
+    name: str
+    outcome: str
+    probability: int
+
+
+class DealOut(ScopedOut):
+    """A sales opportunity moving through a pipeline's stages."""
+
+    title: str
+    company: RefOut
+    contact: RefOut | None
+    lead_id: int | None
+    pipeline: RefOut
+    stage: StageRefOut
+    amount: Decimal
+    currency: str
+    probability: int
+    expected_close: date | None
+    closed_at: datetime | None
+    lost_reason: str
+    discount_pct: Decimal
+    notes: str
+
+
+class MoveDealIn(Schema):
+    """The stage to move the deal to; a lost stage needs a reason."""
+
+    stage_id: int
+    lost_reason: str | None = Field(None, max_length=200)
+
+
+# --- Activities ---------------------------------------------------------------------
+
+
+class ActivityPatch(Schema):
+    """Fields of an activity to change."""
+
+    kind: str = choice(Activity.Kind)
+    subject: str = Field(None, min_length=1, max_length=200)
+    body: str = None  # type: ignore[assignment]
+    company_id: int | None = None
+    contact_id: int | None = None
+    lead_id: int | None = None
+    deal_id: int | None = None
+    occurred_at: datetime = None  # type: ignore[assignment]
+    due_at: datetime | None = None
+    remind_at: datetime | None = None
+    done_at: datetime | None = None
+    owner_id: int = Field(None, description="Give the record to another user.")
+
+
+class ActivityIn(ActivityPatch):
+    """A call, meeting, e-mail or note; a task needs `due_at`."""
+
+    kind: str = Field(json_schema_extra={"enum": Activity.Kind.values})
+    subject: str = Field(min_length=1, max_length=200)
+
+
+class ActivityOut(ScopedOut):
+    """A call, meeting, e-mail, note or task on the customer timeline."""
+
+    kind: str
+    subject: str
+    body: str
+    company_id: int | None
+    contact_id: int | None
+    lead_id: int | None
+    deal_id: int | None
+    occurred_at: datetime
+    due_at: datetime | None
+    remind_at: datetime | None
+    done_at: datetime | None
+
+
+# --- Products -----------------------------------------------------------------------
+
+
+class ProductPatch(Schema):
+    """Fields of a catalogue entry to change."""
+
+    code: str = Field(None, min_length=1, max_length=40)
+    name: str = Field(None, min_length=1, max_length=200)
+    description: str = None  # type: ignore[assignment]
+    unit: str = Field(None, min_length=1, max_length=20)
+    list_price: Decimal = money()
+    currency: str = choice(CURRENCY_CODES)
+    is_active: bool = None  # type: ignore[assignment]
+
+
+class ProductIn(ProductPatch):
+    """A new product or service."""
+
+    code: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=200)
+    list_price: Decimal = Field(ge=0, max_digits=14, decimal_places=2)
+
+
+class ProductOut(RecordOut):
+    """Something the company sells, with its list price."""
+
+    code: str
+    name: str
+    description: str
+    unit: str
+    list_price: Decimal
+    currency: str
+    is_active: bool
+
+
+# --- Quotes -------------------------------------------------------------------------
+
+
+class QuoteLineIn(Schema):
+    """One line of a quote; price and description default to the product's."""
+
+    product_id: int | None = None
+    description: str | None = Field(None, max_length=300)
+    quantity: Decimal = Field(Decimal("1"), ge=0, max_digits=12, decimal_places=2)
+    unit_price: Decimal | None = money()
+    discount_pct: Decimal = Field(
+        Decimal("0"), ge=0, le=100, max_digits=5, decimal_places=2
+    )
+
+
+class QuoteLineOut(Schema):
+    """One product or service on a quote, with its net amount."""
+
+    id: int
+    product_id: int | None
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    discount_pct: Decimal
+    net: Decimal
+
+
+class QuotePatch(Schema):
+    """Fields of a quote to change; `lines`, when sent, replaces every line."""
+
+    status: str = choice(Quote.Status)
+    currency: str = choice(CURRENCY_CODES)
+    valid_until: date | None = None
+    discount_pct: Decimal = percent()
+    tax_pct: Decimal = percent()
+    notes: str = None  # type: ignore[assignment]
+    owner_id: int = Field(None, description="Give the record to another user.")
+    lines: list[QuoteLineIn] = Field(None, description="Replaces every line.")
+
+
+class QuoteIn(QuotePatch):
+    """A new quote for a deal; totals are computed from the lines."""
+
+    deal_id: int
+    lines: list[QuoteLineIn] = Field(default_factory=list)
+
+
+class QuoteOut(ScopedOut):
+    """A priced offer for a deal, with its lines and computed totals."""
+
+    number: str
+    deal: TitledRefOut
+    status: str
+    currency: str
+    valid_until: date | None
+    discount_pct: Decimal
+    tax_pct: Decimal
+    subtotal: Decimal
+    discount_total: Decimal
+    tax_total: Decimal
+    total: Decimal
+    notes: str
+    lines: list[QuoteLineOut]
+
+    @staticmethod
+    def resolve_lines(obj: Any) -> list[Any]:
+        return list(obj.lines.all())
+
+
+# --- List filters -------------------------------------------------------------------
+
+
+class ScopedFilter(ListQuery):
+    """Filters every owned record understands."""
+
+    owner: int | None = Field(None, description="Owner's user id.")
+    team: int | None = Field(None, description="Team id.")
+    q: str | None = Field(
+        None, max_length=100, description="Text the name or title contains."
+    )
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    updated_after: datetime | None = None
+
+
+class CompanyFilter(ScopedFilter):
+    """Filters and sort of the company list."""
+
+    industry: str = choice(Industry)
+    region: str = choice(Region)
+    tier: str = choice(Tier)
+
+
+class ContactFilter(ScopedFilter):
+    """Filters and sort of the contact list."""
+
+    company: int | None = Field(None, description="Company id.")
+
+
+class LeadFilter(ScopedFilter):
+    """Filters and sort of the lead list."""
+
+    status: str = choice(Lead.Status)
+    source: str = choice(Lead.Source)
+    industry: str = choice(Industry)
+    region: str = choice(Region)
+
+
+class DealFilter(ScopedFilter):
+    """Filters and sort of the deal list."""
+
+    company: int | None = Field(None, description="Company id.")
+    pipeline: int | None = Field(None, description="Pipeline id.")
+    stage: int | None = Field(None, description="Stage id.")
+    outcome: str = choice(Stage.Outcome, "open, won or lost.")
+    amount_min: Decimal | None = None
+    amount_max: Decimal | None = None
+    close_after: date | None = Field(None, description="Expected close on or after.")
+    close_before: date | None = Field(None, description="Expected close on or before.")
+
+
+class ActivityFilter(ScopedFilter):
+    """Filters and sort of the activity list."""
+
+    kind: str = choice(Activity.Kind)
+    company: int | None = Field(None, description="Company id.")
+    contact: int | None = Field(None, description="Contact id.")
+    lead: int | None = Field(None, description="Lead id.")
+    deal: int | None = Field(None, description="Deal id.")
+    done: bool | None = Field(None, description="true: done tasks; false: open ones.")
+    occurred_after: datetime | None = None
+    occurred_before: datetime | None = None
+
+
+class ProductFilter(ListQuery):
+    """Filters and sort of the product catalogue."""
+
+    q: str | None = Field(
+        None, max_length=100, description="Text the code or name contains."
+    )
+    is_active: bool | None = None
+    currency: str = choice(CURRENCY_CODES)
+
+
+class QuoteFilter(ScopedFilter):
+    """Filters and sort of the quote list."""
+
+    status: str = choice(Quote.Status)
+    deal: int | None = Field(None, description="Deal id.")
+
+
+class PipelineFilter(ListQuery):
+    """Sort of the pipeline list."""
