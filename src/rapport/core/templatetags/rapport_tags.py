@@ -1,0 +1,99 @@
+"""Template helpers shared by every app's pages: counts, money, links, badges."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.http import QueryDict
+
+register = template.Library()
+
+CURRENCY_SIGNS = {"CNY": "¥", "USD": "$", "EUR": "€", "HKD": "HK$"}
+
+# Status words used across models, mapped to the badge colours of app.css.
+BADGE_CLASSES = {
+    "succeeded": "badge-success",
+    "won": "badge-success",
+    "accepted": "badge-success",
+    "converted": "badge-success",
+    "running": "badge-info",
+    "sent": "badge-info",
+    "contacted": "badge-info",
+    "qualified": "badge-info",
+    "queued": "badge-muted",
+    "draft": "badge-muted",
+    "new": "badge-muted",
+    "open": "badge-muted",
+    "expired": "badge-warning",
+    "failed": "badge-danger",
+    "lost": "badge-danger",
+    "rejected": "badge-danger",
+    "disqualified": "badge-danger",
+}
+
+
+@register.filter
+def capped(value: Any, cap: int = 100) -> str:
+    """A count shown as "100+" once it reaches the cap it was measured against."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return ""
+    if number >= int(cap):
+        return f"{intcomma(int(cap))}+"
+    return str(intcomma(number))
+
+
+@register.filter
+def money(value: Any, currency: str = "") -> str:
+    """An amount with its currency sign and thousands separators, no decimals."""
+    if value in (None, ""):
+        return ""
+    try:
+        amount = Decimal(value).quantize(Decimal("1"))
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
+    sign = CURRENCY_SIGNS.get(currency, f"{currency} " if currency else "")
+    return f"{sign}{intcomma(int(amount))}"
+
+
+@register.filter
+def badge_class(status: Any) -> str:
+    """The badge colour class for a status word."""
+    return BADGE_CLASSES.get(str(status), "")
+
+
+@register.filter
+def safe_url(value: Any) -> str:
+    """The link if it is a local path or http(s) address, else "" (no javascript:)."""
+    url = str(value or "").strip()
+    if url.startswith("/") and not url.startswith("//"):
+        return url
+    if url.lower().startswith(("http://", "https://")):
+        return url
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: template.Context, **changes: Any) -> str:
+    """The current query string with some parameters replaced (None removes one)."""
+    request = context.get("request")
+    query = request.GET.copy() if request is not None else QueryDict(mutable=True)
+    for key, value in changes.items():
+        if value is None or value == "":
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def amounts(value: Any) -> str:
+    """Money in several currencies, biggest first: "¥1,200,000 · $30,000"; "—" if none."""
+    pairs = value.items() if value is not None else []
+    parts = [money(amount, currency) for currency, amount in pairs if amount]
+    return " · ".join(parts) if parts else "—"
