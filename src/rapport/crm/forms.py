@@ -1,0 +1,290 @@
+"""Page forms for the CRM: they parse and show input; the services validate and write.
+
+A form never saves. `service_data` turns its cleaned values into the plain
+field mapping the services take (relations as `<name>_id`), and `show_errors`
+puts the field errors a service raised back next to the inputs they concern.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rapport.accounts import selectors as account_selectors
+from rapport.accounts.models import User
+from rapport.core.errors import ValidationFailed
+from rapport.crm import selectors
+from rapport.crm.models import (
+    Activity,
+    Company,
+    Contact,
+    Deal,
+    Lead,
+    Pipeline,
+    Product,
+    Quote,
+    Stage,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+TEXT = forms.Textarea(attrs={"rows": 4})
+
+
+class ServiceForm(forms.ModelForm):
+    """A model form that leaves model validation and saving to the services."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    # Relations whose choices are the user's visible records, by field name.
+    scoped_choices: dict[str, str] = {}
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        if "owner" in self.fields:
+            owner = self.fields["owner"]
+            owner.queryset = account_selectors.assignable_users(user)  # type: ignore[attr-defined]
+            owner.required = False
+            owner.initial = owner.initial or user.pk
+        for name, selector in self.scoped_choices.items():
+            field = self.fields[name]
+            field.queryset = getattr(selectors, selector)(user).order_by("-id")  # type: ignore[attr-defined]
+
+    def _post_clean(self) -> None:
+        # The services run the model validation, inside their transaction;
+        # building the instance here would change the record before they diff it.
+        pass
+
+    def service_data(self) -> dict[str, Any]:
+        """The cleaned values keyed the way the services expect them."""
+        data: dict[str, Any] = {}
+        for name, value in self.cleaned_data.items():
+            if name == "version" or name not in self._meta.fields:  # type: ignore[operator]
+                continue
+            field = self._meta.model._meta.get_field(name)
+            if field.is_relation:
+                data[f"{name}_id"] = value.pk if value is not None else None
+            elif value is None and not field.null:
+                data[name] = field.get_default()
+            else:
+                data[name] = value
+        return data
+
+    def show_errors(self, exc: ValidationFailed) -> None:
+        """Attach each error of a refused write to its input, or to the whole form."""
+        for field, messages in exc.errors.items():
+            name = field.removesuffix("_id")
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+
+
+class CompanyForm(ServiceForm):
+    """Create or edit a company."""
+
+    class Meta:
+        model = Company
+        fields = [
+            "name", "short_name", "english_name", "credit_code", "industry", "region",
+            "size", "tier", "owner", "website", "address", "notes",
+        ]
+        widgets = {"notes": TEXT, "website": forms.URLInput}
+        field_classes = {"website": forms.URLField}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["website"].assume_scheme = "https"  # type: ignore[attr-defined]
+
+
+class ContactForm(ServiceForm):
+    """Create or edit a contact; phones and e-mails come as repeated inputs."""
+
+    scoped_choices = {"company": "companies"}
+
+    class Meta:
+        model = Contact
+        fields = ["name", "company", "title", "department", "owner", "notes"]
+        widgets = {"notes": TEXT}
+
+
+class LeadForm(ServiceForm):
+    """Create or edit a lead."""
+
+    class Meta:
+        model = Lead
+        fields = [
+            "title", "company_name", "contact_name", "email", "phone", "source",
+            "region", "industry", "budget", "currency", "status", "owner", "notes",
+        ]
+        widgets = {"notes": TEXT}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.status != Lead.Status.CONVERTED:
+            # Conversion has its own page; the plain form cannot do it.
+            self.fields["status"].choices = [
+                c for c in Lead.Status.choices if c[0] != Lead.Status.CONVERTED
+            ]
+
+
+class StageChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: models.Model) -> str:
+        from rapport.crm.templatetags.crm import stage_name
+
+        stage: Stage = obj  # type: ignore[assignment]
+        return f"{stage.pipeline.name} · {stage_name(stage)}"
+
+
+class DealForm(ServiceForm):
+    """Create or edit a deal."""
+
+    scoped_choices = {"company": "companies", "contact": "contacts"}
+    stage = StageChoiceField(
+        queryset=Stage.objects.select_related("pipeline").order_by("pipeline", "position"),
+        label=_("stage"),
+        required=False,
+    )
+
+    class Meta:
+        model = Deal
+        fields = [
+            "title", "company", "contact", "pipeline", "stage", "amount", "currency",
+            "expected_close", "discount_pct", "lost_reason", "owner", "notes",
+        ]
+        widgets = {"notes": TEXT, "expected_close": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pipeline"].required = False
+        self.fields["pipeline"].queryset = Pipeline.objects.order_by(  # type: ignore[attr-defined]
+            "-is_default", "name"
+        )
+
+    def service_data(self) -> dict[str, Any]:
+        data = super().service_data()
+        if data.get("stage_id") is None:
+            data.pop("stage_id", None)  # the service picks the first open stage
+        if data.get("pipeline_id") is None:
+            data.pop("pipeline_id", None)
+        return data
+
+
+class ActivityForm(ServiceForm):
+    """Log or edit an activity; a task needs a due date."""
+
+    scoped_choices = {
+        "company": "companies", "contact": "contacts", "lead": "leads", "deal": "deals"
+    }
+
+    class Meta:
+        model = Activity
+        fields = [
+            "kind", "subject", "body", "company", "contact", "lead", "deal",
+            "occurred_at", "due_at", "remind_at", "owner",
+        ]
+        widgets = {
+            "body": TEXT, "occurred_at": DATETIME, "due_at": DATETIME, "remind_at": DATETIME
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("occurred_at", "due_at", "remind_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]  # type: ignore[attr-defined]
+
+
+class QuickActivityForm(forms.Form):
+    """The one-line form on a timeline: log a call, add a note or add a task."""
+
+    kind = forms.ChoiceField(
+        label=_("kind"),
+        choices=[
+            (Activity.Kind.CALL, _("Log a call")),
+            (Activity.Kind.NOTE, _("Add a note")),
+            (Activity.Kind.TASK, _("Add a task")),
+            (Activity.Kind.MEETING, _("Log a meeting")),
+        ],
+    )
+    subject = forms.CharField(label=_("subject"), max_length=200)
+    body = forms.CharField(label=_("details"), required=False, widget=forms.Textarea(
+        attrs={"rows": 2}
+    ))
+    due_at = forms.DateTimeField(
+        label=_("due"), required=False, widget=DATETIME,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    def show_errors(self, exc: ValidationFailed) -> None:
+        for field, messages in exc.errors.items():
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+
+
+class ProductForm(ServiceForm):
+    """Create or edit a catalogue entry."""
+
+    class Meta:
+        model = Product
+        fields = [
+            "code", "name", "unit", "list_price", "currency", "is_active", "description"
+        ]
+        widgets = {"description": TEXT}
+
+
+class QuoteForm(ServiceForm):
+    """Create or edit a quote's header; its lines come as repeated inputs."""
+
+    scoped_choices = {"deal": "deals"}
+
+    class Meta:
+        model = Quote
+        fields = [
+            "deal", "status", "currency", "valid_until", "discount_pct", "tax_pct",
+            "owner", "notes",
+        ]
+        widgets = {"notes": TEXT, "valid_until": DATE}
+
+
+class ConvertLeadForm(forms.Form):
+    """The choices of a lead conversion: which company and contact, and the deal."""
+
+    company = forms.ModelChoiceField(
+        queryset=Company.objects.none(), required=False, label=_("company"),
+        empty_label=_("Create a new company from the lead"),
+    )
+    contact = forms.ModelChoiceField(
+        queryset=Contact.objects.none(), required=False, label=_("contact"),
+        empty_label=_("Create a new contact from the lead"),
+    )
+    deal_title = forms.CharField(label=_("deal title"), max_length=200)
+    amount = forms.DecimalField(
+        label=_("amount"), max_digits=14, decimal_places=2, min_value=Decimal("0"),
+        required=False,
+    )
+    pipeline = forms.ModelChoiceField(
+        queryset=Pipeline.objects.order_by("-is_default", "name"), required=False,
+        label=_("pipeline"), empty_label=_("Default pipeline"),
+    )
+    expected_close = forms.DateField(label=_("expected close"), required=False, widget=DATE)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, user: User, lead: Lead, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = selectors.companies(user).order_by("name")  # type: ignore[attr-defined]
+        self.fields["contact"].queryset = selectors.contacts(user).order_by("name")  # type: ignore[attr-defined]
+        self.fields["version"].initial = lead.version
+        self.fields["deal_title"].initial = lead.title
+        self.fields["amount"].initial = lead.budget
+        if lead.company_id:
+            self.fields["company"].initial = lead.company_id
+
+    def show_errors(self, exc: ValidationFailed) -> None:
+        for field, messages in exc.errors.items():
+            name = {"title": "deal_title"}.get(field, field)
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
