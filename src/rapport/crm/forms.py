@@ -88,18 +88,17 @@ class ServiceForm(forms.ModelForm):
 class CompanyForm(ServiceForm):
     """Create or edit a company."""
 
+    website = forms.URLField(
+        label=_("website"), max_length=200, required=False, assume_scheme="https"
+    )
+
     class Meta:
         model = Company
         fields = [
             "name", "short_name", "english_name", "credit_code", "industry", "region",
             "size", "tier", "owner", "website", "address", "notes",
         ]
-        widgets = {"notes": TEXT, "website": forms.URLInput}
-        field_classes = {"website": forms.URLField}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["website"].assume_scheme = "https"  # type: ignore[attr-defined]
+        widgets = {"notes": TEXT}
 
 
 class ContactForm(ServiceForm):

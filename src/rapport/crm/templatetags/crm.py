@@ -12,19 +12,19 @@ from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 register = template.Library()
 
 # The standard stages are stored in English and translated on display.
 STAGE_NAMES = [
-    N_("Qualification"),
-    N_("Needs analysis"),
-    N_("Proposal"),
-    N_("Negotiation"),
-    N_("Won"),
-    N_("Lost"),
-    N_("Sales"),
+    gettext_noop("Qualification"),
+    gettext_noop("Needs analysis"),
+    gettext_noop("Proposal"),
+    gettext_noop("Negotiation"),
+    gettext_noop("Won"),
+    gettext_noop("Lost"),
+    gettext_noop("Sales"),
 ]
 CURRENCY_SIGNS = {"CNY": "¥", "USD": "$", "EUR": "€", "HKD": "HK$"}
 
