@@ -761,7 +761,32 @@ def _update_quote_fields(
     totals = {k: values.pop(k) for k in ("subtotal", "discount_total", "tax_total", "total")}
     _clean_data(Quote, values)
     _check_relations(actor, Quote, values)
-    return update_record(actor, quote, {**values, **totals}, version, event="quote.updated")
+    moved = {k: [str(getattr(quote, k)), str(v)] for k, v in totals.items()
+             if getattr(quote, k) != v}
+    diff = update_record(actor, quote, {**values, **totals}, version, event="quote.updated")
+    if moved and not diff:
+        # The totals are not editable fields, so update_record sees no change when
+        # only the lines changed; save them and bump the version ourselves.
+        _save_totals(actor, quote, totals, moved)
+        diff = moved
+    return diff
+
+
+def _save_totals(
+    actor: User, quote: Quote, totals: dict[str, Any], moved: dict[str, list[Any]]
+) -> None:
+    from rapport.core.errors import PreconditionFailed
+    from rapport.core.services import emit, record_audit
+
+    current = quote.version
+    saved = Quote.objects.filter(pk=quote.pk, version=current).update(
+        **totals, version=current + 1, updated_at=timezone.now()
+    )
+    if not saved:
+        raise PreconditionFailed()
+    quote.version = current + 1
+    record_audit(actor, "update", quote, moved)
+    emit("quote.updated", quote, {"id": quote.pk, "changed": sorted(moved)}, actor=actor)
 
 
 @transaction.atomic
