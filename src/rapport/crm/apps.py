@@ -7,4 +7,6 @@ class CrmConfig(AppConfig):
     verbose_name = "CRM"
 
     def ready(self) -> None:
-        from rapport.crm import search, tasks  # noqa: F401  (registers searchables, tasks)
+        # Importing these registers the searchables, the Huey tasks and the
+        # event consumers.
+        from rapport.crm import consumers, search, tasks  # noqa: F401
