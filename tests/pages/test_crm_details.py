@@ -1,4 +1,4 @@
-"""CRM detail pages: fields, related records, the timeline and its quick log, history."""
+"""CRM detail pages: fields, related records, timeline, quick log and history."""
 
 from __future__ import annotations
 
@@ -88,8 +88,10 @@ def test_quick_log_without_htmx_redirects_back(client, rep):
     contact = ContactFactory(owner=rep)
     client.force_login(rep)
 
-    response = client.post(reverse("crm:contact_timeline", args=[contact.pk]),
-                           {"kind": "note", "subject": "Prefers WeChat"})
+    response = client.post(
+        reverse("crm:contact_timeline", args=[contact.pk]),
+        {"kind": "note", "subject": "Prefers WeChat"},
+    )
 
     assert response["Location"] == reverse("crm:contact_detail", args=[contact.pk])
     # the note also lands on the company's timeline
@@ -100,8 +102,10 @@ def test_outsider_cannot_log_on_a_timeline(client, rep, outsider):
     company = CompanyFactory(owner=rep)
     client.force_login(outsider)
 
-    response = client.post(reverse("crm:company_timeline", args=[company.pk]),
-                           {"kind": "call", "subject": "x"})
+    response = client.post(
+        reverse("crm:company_timeline", args=[company.pk]),
+        {"kind": "call", "subject": "x"},
+    )
 
     assert response.status_code == 404
     assert not Activity.objects.exists()
@@ -119,21 +123,29 @@ def test_history_shows_who_when_field_and_change(client, manager):
 
 
 def test_complete_a_task_from_the_activity_page(client, rep):
-    task = ActivityFactory(owner=rep, kind="task", subject="Call back",
-                           due_at="2030-01-01T10:00Z")
+    task = ActivityFactory(
+        owner=rep, kind="task", subject="Call back", due_at="2030-01-01T10:00Z"
+    )
     client.force_login(rep)
 
-    client.post(reverse("crm:activity_complete", args=[task.pk]),
-                {"version": task.version})
+    client.post(
+        reverse("crm:activity_complete", args=[task.pk]), {"version": task.version}
+    )
 
     task.refresh_from_db()
     assert task.done_at is not None
 
 
-@pytest.mark.parametrize("kind,factory", [
-    ("contact", ContactFactory), ("lead", LeadFactory), ("deal", DealFactory),
-    ("activity", ActivityFactory), ("quote", QuoteFactory),
-])
+@pytest.mark.parametrize(
+    "kind,factory",
+    [
+        ("contact", ContactFactory),
+        ("lead", LeadFactory),
+        ("deal", DealFactory),
+        ("activity", ActivityFactory),
+        ("quote", QuoteFactory),
+    ],
+)
 def test_every_detail_page_renders_for_its_owner(client, rep, kind, factory):
     record = factory(owner=rep)
     client.force_login(rep)
@@ -170,7 +182,8 @@ def test_pages_render_in_chinese(client, manager):
     company = CompanyFactory(owner=manager, industry="energy")
     client.force_login(manager)
 
-    body = client.get(reverse("crm:company_detail", args=[company.pk]),
-                      HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    body = client.get(
+        reverse("crm:company_detail", args=[company.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
 
     assert "能源" in body and "时间线" in body

@@ -1,4 +1,4 @@
-"""CRM forms: create, edit, errors in place, stale versions, delete, contacts, quotes."""
+"""CRM forms: create, edit, errors in place, stale versions, delete, repeated rows."""
 
 from __future__ import annotations
 
@@ -23,8 +23,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _company_post(**fields):
-    data = {"name": "Acme", "industry": "manufacturing", "region": "east_china",
-            "size": "small", "tier": "C"}
+    data = {
+        "name": "Acme",
+        "industry": "manufacturing",
+        "region": "east_china",
+        "size": "small",
+        "tier": "C",
+    }
     data.update(fields)
     return data
 
@@ -32,7 +37,9 @@ def _company_post(**fields):
 def test_create_company_through_the_form(client, rep):
     client.force_login(rep)
 
-    response = client.post(reverse("crm:company_create"), _company_post(name="华为技术"))
+    response = client.post(
+        reverse("crm:company_create"), _company_post(name="华为技术")
+    )
 
     company = Company.objects.get()
     assert response.status_code == 302
@@ -90,8 +97,10 @@ def test_edit_records_history_shown_on_the_detail_page(client, manager):
     company = CompanyFactory(owner=manager, name="Old name")
     client.force_login(manager)
 
-    client.post(reverse("crm:company_edit", args=[company.pk]),
-                _company_post(name="New name", tier="A", version=company.version))
+    client.post(
+        reverse("crm:company_edit", args=[company.pk]),
+        _company_post(name="New name", tier="A", version=company.version),
+    )
     body = client.get(reverse("crm:company_detail", args=[company.pk])).content.decode()
 
     assert AuditEntry.objects.filter(kind="crm.company", action="update").exists()
@@ -104,8 +113,10 @@ def test_owner_left_out_keeps_the_owner(client, manager, make_user):
     company = CompanyFactory(owner=colleague)
     client.force_login(manager)
 
-    client.post(reverse("crm:company_edit", args=[company.pk]),
-                _company_post(name="Renamed", version=company.version))
+    client.post(
+        reverse("crm:company_edit", args=[company.pk]),
+        _company_post(name="Renamed", version=company.version),
+    )
 
     company.refresh_from_db()
     assert company.name == "Renamed" and company.owner == colleague
@@ -115,13 +126,17 @@ def test_contact_with_several_phones_and_emails(client, rep):
     company = CompanyFactory(owner=rep)
     client.force_login(rep)
 
-    response = client.post(reverse("crm:contact_create"), {
-        "name": "Zhang Wei", "company": company.pk,
-        "method_kind": ["phone", "phone", "email", "email"],
-        "method_value": ["13800000001", "010-5555 1234", "Zhang@Example.com", ""],
-        "method_label": ["mobile", "office", "", ""],
-        "method_primary": ["1"],
-    })
+    response = client.post(
+        reverse("crm:contact_create"),
+        {
+            "name": "Zhang Wei",
+            "company": company.pk,
+            "method_kind": ["phone", "phone", "email", "email"],
+            "method_value": ["13800000001", "010-5555 1234", "Zhang@Example.com", ""],
+            "method_label": ["mobile", "office", "", ""],
+            "method_primary": ["1"],
+        },
+    )
 
     contact = Contact.objects.get()
     assert response.status_code == 302
@@ -136,12 +151,15 @@ def test_contact_with_several_phones_and_emails(client, rep):
 def test_contact_with_a_bad_email_keeps_every_row(client, rep):
     client.force_login(rep)
 
-    response = client.post(reverse("crm:contact_create"), {
-        "name": "Zhang Wei",
-        "method_kind": ["phone", "email"],
-        "method_value": ["13800000001", "not-an-address"],
-        "method_label": ["", ""],
-    })
+    response = client.post(
+        reverse("crm:contact_create"),
+        {
+            "name": "Zhang Wei",
+            "method_kind": ["phone", "email"],
+            "method_value": ["13800000001", "not-an-address"],
+            "method_label": ["", ""],
+        },
+    )
 
     body = response.content.decode()
     assert response.status_code == 422
@@ -156,11 +174,16 @@ def test_contact_edit_shows_and_replaces_methods(client, rep):
     client.force_login(rep)
 
     page = client.get(reverse("crm:contact_edit", args=[contact.pk])).content.decode()
-    client.post(reverse("crm:contact_edit", args=[contact.pk]), {
-        "name": contact.name, "version": contact.version,
-        "method_kind": ["email"], "method_value": ["new@example.com"],
-        "method_label": [""],
-    })
+    client.post(
+        reverse("crm:contact_edit", args=[contact.pk]),
+        {
+            "name": contact.name,
+            "version": contact.version,
+            "method_kind": ["email"],
+            "method_value": ["new@example.com"],
+            "method_label": [""],
+        },
+    )
 
     assert 'value="old@example.com"' in page
     assert [m.value for m in contact.methods.all()] == ["new@example.com"]
@@ -171,15 +194,21 @@ def test_quote_with_lines_and_totals(client, manager):
     product = ProductFactory(list_price=Decimal("1000"), name="Survey day")
     client.force_login(manager)
 
-    response = client.post(reverse("crm:quote_create"), {
-        "deal": deal.pk, "status": "draft", "currency": "CNY",
-        "discount_pct": "10", "tax_pct": "13",
-        "line_product": [str(product.pk), "", ""],
-        "line_description": ["", "Travel", ""],
-        "line_quantity": ["2", "1", ""],
-        "line_unit_price": ["", "500", ""],
-        "line_discount_pct": ["", "", ""],
-    })
+    response = client.post(
+        reverse("crm:quote_create"),
+        {
+            "deal": deal.pk,
+            "status": "draft",
+            "currency": "CNY",
+            "discount_pct": "10",
+            "tax_pct": "13",
+            "line_product": [str(product.pk), "", ""],
+            "line_description": ["", "Travel", ""],
+            "line_quantity": ["2", "1", ""],
+            "line_unit_price": ["", "500", ""],
+            "line_discount_pct": ["", "", ""],
+        },
+    )
 
     quote = Quote.objects.get()
     assert response.status_code == 302
@@ -194,15 +223,21 @@ def test_quote_line_errors_show_on_their_line(client, manager):
     deal = DealFactory(owner=manager)
     client.force_login(manager)
 
-    response = client.post(reverse("crm:quote_create"), {
-        "deal": deal.pk, "status": "draft", "currency": "CNY",
-        "discount_pct": "0", "tax_pct": "13",
-        "line_product": ["", ""],
-        "line_description": ["Design", "Build"],
-        "line_quantity": ["1", "lots"],
-        "line_unit_price": ["100", "-5"],
-        "line_discount_pct": ["", ""],
-    })
+    response = client.post(
+        reverse("crm:quote_create"),
+        {
+            "deal": deal.pk,
+            "status": "draft",
+            "currency": "CNY",
+            "discount_pct": "0",
+            "tax_pct": "13",
+            "line_product": ["", ""],
+            "line_description": ["Design", "Build"],
+            "line_quantity": ["1", "lots"],
+            "line_unit_price": ["100", "-5"],
+            "line_discount_pct": ["", ""],
+        },
+    )
 
     body = response.content.decode()
     assert response.status_code == 422
@@ -217,12 +252,22 @@ def test_quote_edit_replaces_lines(client, manager):
     client.force_login(manager)
 
     page = client.get(reverse("crm:quote_edit", args=[quote.pk])).content.decode()
-    client.post(reverse("crm:quote_edit", args=[quote.pk]), {
-        "deal": quote.deal_id, "status": "draft", "currency": "CNY",
-        "discount_pct": "0", "tax_pct": "0", "version": quote.version,
-        "line_product": [""], "line_description": ["New line"],
-        "line_quantity": ["3"], "line_unit_price": ["10"], "line_discount_pct": [""],
-    })
+    client.post(
+        reverse("crm:quote_edit", args=[quote.pk]),
+        {
+            "deal": quote.deal_id,
+            "status": "draft",
+            "currency": "CNY",
+            "discount_pct": "0",
+            "tax_pct": "0",
+            "version": quote.version,
+            "line_product": [""],
+            "line_description": ["New line"],
+            "line_quantity": ["3"],
+            "line_unit_price": ["10"],
+            "line_discount_pct": [""],
+        },
+    )
 
     quote.refresh_from_db()
     assert 'value="Old line"' in page
@@ -236,10 +281,16 @@ def test_deal_form_offers_only_visible_companies(client, rep, outsider):
     client.force_login(rep)
 
     page = client.get(reverse("crm:deal_create")).content.decode()
-    response = client.post(reverse("crm:deal_create"), {
-        "title": "Sneaky", "company": theirs.pk, "amount": "1", "currency": "CNY",
-        "discount_pct": "0",
-    })
+    response = client.post(
+        reverse("crm:deal_create"),
+        {
+            "title": "Sneaky",
+            "company": theirs.pk,
+            "amount": "1",
+            "currency": "CNY",
+            "discount_pct": "0",
+        },
+    )
 
     assert "Mine Ltd" in page and "Theirs Ltd" not in page
     assert response.status_code == 422
@@ -251,8 +302,9 @@ def test_delete_asks_then_deletes(client, manager):
     client.force_login(manager)
 
     confirm = client.get(reverse("crm:company_delete", args=[company.pk]))
-    response = client.post(reverse("crm:company_delete", args=[company.pk]),
-                           {"version": company.version})
+    response = client.post(
+        reverse("crm:company_delete", args=[company.pk]), {"version": company.version}
+    )
 
     assert confirm.status_code == 200 and "cannot be undone" in confirm.content.decode()
     assert response["Location"] == reverse("crm:company_list")
@@ -263,8 +315,11 @@ def test_delete_of_a_company_with_deals_is_refused_with_a_message(client, manage
     deal = DealFactory(owner=manager)
     client.force_login(manager)
 
-    response = client.post(reverse("crm:company_delete", args=[deal.company_id]),
-                           {"version": deal.company.version}, follow=True)
+    response = client.post(
+        reverse("crm:company_delete", args=[deal.company_id]),
+        {"version": deal.company.version},
+        follow=True,
+    )
 
     assert Company.objects.filter(pk=deal.company_id).exists()
     assert "still referenced" in response.content.decode()
@@ -284,10 +339,19 @@ def test_every_form_has_a_csrf_token(client, manager):
     company = CompanyFactory(owner=manager)
     client.force_login(manager)
 
-    for name in ("company_create", "contact_create", "lead_create", "deal_create",
-                 "activity_create", "quote_create", "product_create"):
+    for name in (
+        "company_create",
+        "contact_create",
+        "lead_create",
+        "deal_create",
+        "activity_create",
+        "quote_create",
+        "product_create",
+    ):
         body = client.get(reverse(f"crm:{name}")).content.decode()
-        assert body.count('name="csrfmiddlewaretoken"') >= 2, name  # page form + sign-out
+        assert body.count('name="csrfmiddlewaretoken"') >= 2, (
+            name
+        )  # page form + sign-out
     body = client.get(reverse("crm:company_edit", args=[company.pk])).content.decode()
     assert 'name="version"' in body
 
@@ -296,10 +360,15 @@ def test_activity_task_needs_a_due_date(client, rep):
     company = CompanyFactory(owner=rep)
     client.force_login(rep)
 
-    response = client.post(reverse("crm:activity_create"), {
-        "kind": "task", "subject": "Send the offer", "company": company.pk,
-        "occurred_at": "2026-01-05T09:30",
-    })
+    response = client.post(
+        reverse("crm:activity_create"),
+        {
+            "kind": "task",
+            "subject": "Send the offer",
+            "company": company.pk,
+            "occurred_at": "2026-01-05T09:30",
+        },
+    )
 
     assert response.status_code == 422
     assert "A task needs a due date." in response.content.decode()

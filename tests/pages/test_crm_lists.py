@@ -79,8 +79,12 @@ def test_outsider_neither_sees_nor_touches_a_record(client, rep, outsider, kind)
     # then every answer is "not found" and nothing changed
     assert _label(record, field) not in listed
     assert _label(record, field).encode() not in exported
-    assert [detail.status_code, edit_page.status_code, edit.status_code,
-            delete.status_code] == [404, 404, 404, 404]
+    assert [
+        detail.status_code,
+        edit_page.status_code,
+        edit.status_code,
+        delete.status_code,
+    ] == [404, 404, 404, 404]
     fresh = model.objects.get(pk=record.pk)
     assert fresh.version == version and _label(fresh, field) == _label(record, field)
 
@@ -117,10 +121,14 @@ def test_search_filters_and_sorts_companies(client, manager):
 
     # when searching, filtering and sorting
     steel = client.get(url, {"q": "steel"}).content.decode()
-    software = client.get(url, {"industry": "software", "sort": "-name"}).content.decode()
+    software = client.get(
+        url, {"industry": "software", "sort": "-name"}
+    ).content.decode()
 
     # then only the matching rows show, in the asked order
-    assert "Alpha Steel" in steel and "Gamma Steel" in steel and "Beta Cloud" not in steel
+    assert (
+        "Alpha Steel" in steel and "Gamma Steel" in steel and "Beta Cloud" not in steel
+    )
     assert "Alpha Steel" not in software
     assert software.index("Gamma Steel") < software.index("Beta Cloud")
 
@@ -129,7 +137,9 @@ def test_htmx_request_gets_only_the_list_body(client, manager):
     CompanyFactory(owner=manager, name="Alpha Steel")
     client.force_login(manager)
 
-    response = client.get(reverse("crm:company_list"), {"q": "alpha"}, HTTP_HX_REQUEST="true")
+    response = client.get(
+        reverse("crm:company_list"), {"q": "alpha"}, HTTP_HX_REQUEST="true"
+    )
 
     body = response.content.decode()
     assert "Alpha Steel" in body
@@ -171,7 +181,8 @@ def test_inline_edit_changes_tier_through_the_service(client, manager):
 
     response = client.post(
         reverse("crm:company_inline", args=[company.pk, "tier"]),
-        {"tier": "A", "version": company.version}, HTTP_HX_REQUEST="true",
+        {"tier": "A", "version": company.version},
+        HTTP_HX_REQUEST="true",
     )
 
     assert response.status_code == 200
@@ -186,7 +197,8 @@ def test_inline_edit_with_stale_version_shows_the_message(client, manager):
 
     response = client.post(
         reverse("crm:company_inline", args=[company.pk, "tier"]),
-        {"tier": "A", "version": company.version + 5}, HTTP_HX_REQUEST="true",
+        {"tier": "A", "version": company.version + 5},
+        HTTP_HX_REQUEST="true",
     )
 
     assert "Someone else changed this record" in response.content.decode()
@@ -216,8 +228,10 @@ def test_inline_edit_of_lead_status(client, manager):
     lead = LeadFactory(owner=manager)
     client.force_login(manager)
 
-    client.post(reverse("crm:lead_inline", args=[lead.pk, "status"]),
-                {"status": "qualified", "version": lead.version})
+    client.post(
+        reverse("crm:lead_inline", args=[lead.pk, "status"]),
+        {"status": "qualified", "version": lead.version},
+    )
 
     assert Lead.objects.get(pk=lead.pk).status == "qualified"
 
@@ -226,8 +240,9 @@ def test_field_not_offered_inline_is_404(client, manager):
     company = CompanyFactory(owner=manager)
     client.force_login(manager)
 
-    response = client.post(reverse("crm:company_inline", args=[company.pk, "name"]),
-                           {"name": "x"})
+    response = client.post(
+        reverse("crm:company_inline", args=[company.pk, "name"]), {"name": "x"}
+    )
 
     assert response.status_code == 404
 
@@ -251,10 +266,12 @@ def test_csv_export_is_filtered_and_scoped(client, rep, manager, outsider):
 
 
 def test_csv_cells_cannot_become_formulas(client, manager):
-    CompanyFactory(owner=manager, name="=HYPERLINK(\"x\")")
+    CompanyFactory(owner=manager, name='=HYPERLINK("x")')
     client.force_login(manager)
 
-    text = b"".join(client.get(reverse("crm:company_export")).streaming_content).decode()
+    text = b"".join(
+        client.get(reverse("crm:company_export")).streaming_content
+    ).decode()
 
     assert "'=HYPERLINK" in text
 
@@ -264,7 +281,9 @@ def test_script_in_a_name_is_escaped_on_list_and_detail(client, manager):
     client.force_login(manager)
 
     listed = client.get(reverse("crm:company_list")).content.decode()
-    detail = client.get(reverse("crm:company_detail", args=[company.pk])).content.decode()
+    detail = client.get(
+        reverse("crm:company_detail", args=[company.pk])
+    ).content.decode()
 
     for body in (listed, detail):
         assert "<script>alert(1)</script>" not in body
@@ -278,8 +297,11 @@ def test_pages_have_no_inline_scripts_or_handlers(client, manager):
     DealFactory(owner=manager, company=company)
     client.force_login(manager)
 
-    for url in (reverse("crm:company_list"), reverse("crm:deal_board"),
-                reverse("crm:company_detail", args=[company.pk])):
+    for url in (
+        reverse("crm:company_list"),
+        reverse("crm:deal_board"),
+        reverse("crm:company_detail", args=[company.pk]),
+    ):
         body = client.get(url).content.decode()
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body), url
         assert not re.search(r"\son[a-z]+=", body), url

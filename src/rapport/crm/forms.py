@@ -7,11 +7,13 @@ puts the field errors a service raised back next to the inputs they concern.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
 from django.db import models
+from django.http import QueryDict
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rapport.accounts import selectors as account_selectors
@@ -22,6 +24,7 @@ from rapport.crm.models import (
     Activity,
     Company,
     Contact,
+    ContactMethod,
     Deal,
     Lead,
     Pipeline,
@@ -31,7 +34,9 @@ from rapport.crm.models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME = forms.DateTimeInput(
+    attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+)
 TEXT = forms.Textarea(attrs={"rows": 4})
 
 
@@ -95,8 +100,18 @@ class CompanyForm(ServiceForm):
     class Meta:
         model = Company
         fields = [
-            "name", "short_name", "english_name", "credit_code", "industry", "region",
-            "size", "tier", "owner", "website", "address", "notes",
+            "name",
+            "short_name",
+            "english_name",
+            "credit_code",
+            "industry",
+            "region",
+            "size",
+            "tier",
+            "owner",
+            "website",
+            "address",
+            "notes",
         ]
         widgets = {"notes": TEXT}
 
@@ -118,8 +133,19 @@ class LeadForm(ServiceForm):
     class Meta:
         model = Lead
         fields = [
-            "title", "company_name", "contact_name", "email", "phone", "source",
-            "region", "industry", "budget", "currency", "status", "owner", "notes",
+            "title",
+            "company_name",
+            "contact_name",
+            "email",
+            "phone",
+            "source",
+            "region",
+            "industry",
+            "budget",
+            "currency",
+            "status",
+            "owner",
+            "notes",
         ]
         widgets = {"notes": TEXT}
 
@@ -127,7 +153,7 @@ class LeadForm(ServiceForm):
         super().__init__(*args, **kwargs)
         if self.instance.status != Lead.Status.CONVERTED:
             # Conversion has its own page; the plain form cannot do it.
-            self.fields["status"].choices = [
+            self.fields["status"].choices = [  # type: ignore[attr-defined]
                 c for c in Lead.Status.choices if c[0] != Lead.Status.CONVERTED
             ]
 
@@ -145,7 +171,9 @@ class DealForm(ServiceForm):
 
     scoped_choices = {"company": "companies", "contact": "contacts"}
     stage = StageChoiceField(
-        queryset=Stage.objects.select_related("pipeline").order_by("pipeline", "position"),
+        queryset=Stage.objects.select_related("pipeline").order_by(
+            "pipeline", "position"
+        ),
         label=_("stage"),
         required=False,
     )
@@ -153,8 +181,18 @@ class DealForm(ServiceForm):
     class Meta:
         model = Deal
         fields = [
-            "title", "company", "contact", "pipeline", "stage", "amount", "currency",
-            "expected_close", "discount_pct", "lost_reason", "owner", "notes",
+            "title",
+            "company",
+            "contact",
+            "pipeline",
+            "stage",
+            "amount",
+            "currency",
+            "expected_close",
+            "discount_pct",
+            "lost_reason",
+            "owner",
+            "notes",
         ]
         widgets = {"notes": TEXT, "expected_close": DATE}
 
@@ -178,17 +216,32 @@ class ActivityForm(ServiceForm):
     """Log or edit an activity; a task needs a due date."""
 
     scoped_choices = {
-        "company": "companies", "contact": "contacts", "lead": "leads", "deal": "deals"
+        "company": "companies",
+        "contact": "contacts",
+        "lead": "leads",
+        "deal": "deals",
     }
 
     class Meta:
         model = Activity
         fields = [
-            "kind", "subject", "body", "company", "contact", "lead", "deal",
-            "occurred_at", "due_at", "remind_at", "owner",
+            "kind",
+            "subject",
+            "body",
+            "company",
+            "contact",
+            "lead",
+            "deal",
+            "occurred_at",
+            "due_at",
+            "remind_at",
+            "owner",
         ]
         widgets = {
-            "body": TEXT, "occurred_at": DATETIME, "due_at": DATETIME, "remind_at": DATETIME
+            "body": TEXT,
+            "occurred_at": DATETIME,
+            "due_at": DATETIME,
+            "remind_at": DATETIME,
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -210,11 +263,13 @@ class QuickActivityForm(forms.Form):
         ],
     )
     subject = forms.CharField(label=_("subject"), max_length=200)
-    body = forms.CharField(label=_("details"), required=False, widget=forms.Textarea(
-        attrs={"rows": 2}
-    ))
+    body = forms.CharField(
+        label=_("details"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     due_at = forms.DateTimeField(
-        label=_("due"), required=False, widget=DATETIME,
+        label=_("due"),
+        required=False,
+        widget=DATETIME,
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
 
@@ -230,7 +285,13 @@ class ProductForm(ServiceForm):
     class Meta:
         model = Product
         fields = [
-            "code", "name", "unit", "list_price", "currency", "is_active", "description"
+            "code",
+            "name",
+            "unit",
+            "list_price",
+            "currency",
+            "is_active",
+            "description",
         ]
         widgets = {"description": TEXT}
 
@@ -243,8 +304,14 @@ class QuoteForm(ServiceForm):
     class Meta:
         model = Quote
         fields = [
-            "deal", "status", "currency", "valid_until", "discount_pct", "tax_pct",
-            "owner", "notes",
+            "deal",
+            "status",
+            "currency",
+            "valid_until",
+            "discount_pct",
+            "tax_pct",
+            "owner",
+            "notes",
         ]
         widgets = {"notes": TEXT, "valid_until": DATE}
 
@@ -253,23 +320,34 @@ class ConvertLeadForm(forms.Form):
     """The choices of a lead conversion: which company and contact, and the deal."""
 
     company = forms.ModelChoiceField(
-        queryset=Company.objects.none(), required=False, label=_("company"),
+        queryset=Company.objects.none(),
+        required=False,
+        label=_("company"),
         empty_label=_("Create a new company from the lead"),
     )
     contact = forms.ModelChoiceField(
-        queryset=Contact.objects.none(), required=False, label=_("contact"),
+        queryset=Contact.objects.none(),
+        required=False,
+        label=_("contact"),
         empty_label=_("Create a new contact from the lead"),
     )
     deal_title = forms.CharField(label=_("deal title"), max_length=200)
     amount = forms.DecimalField(
-        label=_("amount"), max_digits=14, decimal_places=2, min_value=Decimal("0"),
+        label=_("amount"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0"),
         required=False,
     )
     pipeline = forms.ModelChoiceField(
-        queryset=Pipeline.objects.order_by("-is_default", "name"), required=False,
-        label=_("pipeline"), empty_label=_("Default pipeline"),
+        queryset=Pipeline.objects.order_by("-is_default", "name"),
+        required=False,
+        label=_("pipeline"),
+        empty_label=_("Default pipeline"),
     )
-    expected_close = forms.DateField(label=_("expected close"), required=False, widget=DATE)
+    expected_close = forms.DateField(
+        label=_("expected close"), required=False, widget=DATE
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, user: User, lead: Lead, **kwargs: Any) -> None:
@@ -287,3 +365,119 @@ class ConvertLeadForm(forms.Form):
             name = {"title": "deal_title"}.get(field, field)
             for message in messages:
                 self.add_error(name if name in self.fields else None, message)
+
+
+# --- Repeated inputs: a contact's phones and e-mails, a quote's lines -----------------
+
+LINE_INPUTS = ("product", "description", "quantity", "unit_price", "discount_pct")
+
+
+def contact_methods(post: QueryDict) -> list[dict[str, Any]]:
+    """The phones and e-mails sent by the contact form, empty rows left out."""
+    kinds = post.getlist("method_kind")
+    values = post.getlist("method_value")
+    labels = post.getlist("method_label")
+    primary = set(post.getlist("method_primary"))
+    rows = []
+    for index, (kind, value) in enumerate(zip(kinds, values, strict=False)):
+        if not value.strip():
+            continue
+        label = labels[index] if index < len(labels) else ""
+        rows.append(
+            {
+                "kind": kind,
+                "value": value.strip(),
+                "label": label.strip(),
+                "is_primary": str(index) in primary,
+            }
+        )
+    return rows
+
+
+def method_rows(
+    sent: list[dict[str, Any]] | None, contact: Contact | None
+) -> list[dict[str, Any]]:
+    """The rows the contact form shows: what was sent or is stored, and two blank."""
+    if sent is not None:
+        rows = sent
+    elif contact is not None:
+        rows = [
+            {
+                "kind": m.kind,
+                "value": m.value,
+                "label": m.label,
+                "is_primary": m.is_primary,
+            }
+            for m in contact.methods.all()
+        ]
+    else:
+        rows = []
+    blank = [
+        {"kind": kind, "value": "", "label": ""}
+        for kind in (ContactMethod.Kind.PHONE, ContactMethod.Kind.EMAIL)
+    ]
+    return rows + blank
+
+
+def quote_lines(post: QueryDict) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+    """The quote lines sent by the form, and the errors of numbers that do not parse.
+
+    Each line keeps its raw input under "raw" so the form can show it again.
+    """
+    columns = [post.getlist(f"line_{name}") for name in LINE_INPUTS]
+    lines: list[dict[str, Any]] = []
+    errors: dict[str, list[str]] = {}
+    for cells in zip(*columns, strict=False):
+        raw = dict(zip(LINE_INPUTS, (c.strip() for c in cells), strict=True))
+        if not any(raw.values()):
+            continue
+        position = len(lines)
+        line: dict[str, Any] = {"description": raw["description"], "raw": raw}
+        line["product_id"] = int(raw["product"]) if raw["product"].isdigit() else None
+        for name, default in (
+            ("quantity", "1"),
+            ("unit_price", None),
+            ("discount_pct", "0"),
+        ):
+            text = raw[name] or default
+            try:
+                line[name] = Decimal(text) if text is not None else None
+            except InvalidOperation:
+                errors[f"lines.{position}.{name}"] = [gettext("Enter a number.")]
+        lines.append(line)
+    return lines, errors
+
+
+def quote_line_rows(
+    sent: list[dict[str, Any]] | None, errors: dict[str, list[str]], quote: Quote | None
+) -> list[dict[str, Any]]:
+    """The lines the quote form shows, each with its own errors, and two blank."""
+    if sent is not None:
+        rows = [
+            {
+                **line["raw"],
+                "errors": [
+                    message
+                    for key, messages in errors.items()
+                    if key.startswith(f"lines.{position}.")
+                    for message in messages
+                ],
+            }
+            for position, line in enumerate(sent)
+        ]
+    elif quote is not None:
+        rows = [
+            {
+                "product": str(line.product_id or ""),
+                "description": line.description,
+                "quantity": line.quantity,
+                "unit_price": line.unit_price,
+                "discount_pct": line.discount_pct,
+                "errors": [],
+            }
+            for line in quote.lines.all()
+        ]
+    else:
+        rows = []
+    blank = dict.fromkeys(LINE_INPUTS, "")
+    return [*rows, {**blank, "errors": []}, {**blank, "errors": []}]

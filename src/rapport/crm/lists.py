@@ -1,35 +1,42 @@
-"""What each CRM list page offers: search fields, filters, sortable columns, CSV columns.
+"""What the pages offer for each kind of CRM record: lists, forms, services.
 
-Purely declarative; `views.py` applies these to the scoped selectors.
+Purely declarative: search fields, filters, sortable columns and CSV columns of
+each list, and for each kind its form, its services and the fields a list row
+may change in place. `views.py` applies these to the scoped selectors.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rapport.accounts import selectors as account_selectors
-from rapport.crm import selectors
+from rapport.core import permissions
+from rapport.crm import forms, selectors, services
 from rapport.crm.models import (
     Activity,
-
+    Company,
     CompanySize,
+    Contact,
     ContactMethod,
+    Deal,
     Industry,
     Lead,
     Pipeline,
+    Product,
     Quote,
     Region,
     Stage,
     Tier,
 )
 
-Choices = list[tuple[str, str]]
+Choices = list[tuple[str, Any]]
 
 
 def _owners(user: Any) -> Choices:
@@ -39,13 +46,18 @@ def _owners(user: Any) -> Choices:
 def _pipelines(user: Any) -> Choices:
     from rapport.crm.templatetags.crm import stage_name
 
-    return [(str(p.pk), stage_name(p)) for p in Pipeline.objects.order_by("-is_default", "name")]
+    return [
+        (str(p.pk), stage_name(p))
+        for p in Pipeline.objects.order_by("-is_default", "name")
+    ]
 
 
 def _stages(user: Any) -> Choices:
     from rapport.crm.templatetags.crm import stage_name
 
-    stages = Stage.objects.select_related("pipeline").order_by("pipeline__name", "position")
+    stages = Stage.objects.select_related("pipeline").order_by(
+        "pipeline__name", "position"
+    )
     return [(str(s.pk), f"{stage_name(s.pipeline)} · {stage_name(s)}") for s in stages]
 
 
@@ -123,14 +135,21 @@ COMPANIES = ListSpec(
         Filter("size", _("size"), _fixed(CompanySize.choices), "size"),
     ),
     sorts={
-        "name": "name", "industry": "industry", "region": "region", "tier": "tier",
-        "owner": "owner__username", "updated": "updated_at",
+        "name": "name",
+        "industry": "industry",
+        "region": "region",
+        "tier": "tier",
+        "owner": "owner__username",
+        "updated": "updated_at",
     },
     default_sort="-updated",
     columns=(
-        Column(_("name"), "name"), Column(_("industry"), "industry"),
-        Column(_("region"), "region"), Column(_("tier"), "tier"),
-        Column(_("owner"), "owner"), Column(_("updated"), "updated"),
+        Column(_("name"), "name"),
+        Column(_("industry"), "industry"),
+        Column(_("region"), "region"),
+        Column(_("tier"), "tier"),
+        Column(_("owner"), "owner"),
+        Column(_("updated"), "updated"),
     ),
     csv=(
         (_("name"), lambda c: c.name),
@@ -151,21 +170,30 @@ CONTACTS = ListSpec(
     search=_contact_search,
     filters=(OWNER,),
     sorts={
-        "name": "name", "company": "company__name", "title": "title",
-        "owner": "owner__username", "updated": "updated_at",
+        "name": "name",
+        "company": "company__name",
+        "title": "title",
+        "owner": "owner__username",
+        "updated": "updated_at",
     },
     default_sort="-updated",
     columns=(
-        Column(_("name"), "name"), Column(_("company"), "company"),
-        Column(_("job title"), "title"), Column(_("phones and e-mails")),
-        Column(_("owner"), "owner"), Column(_("updated"), "updated"),
+        Column(_("name"), "name"),
+        Column(_("company"), "company"),
+        Column(_("job title"), "title"),
+        Column(_("phones and e-mails")),
+        Column(_("owner"), "owner"),
+        Column(_("updated"), "updated"),
     ),
     csv=(
         (_("name"), lambda c: c.name),
         (_("company"), lambda c: c.company or ""),
         (_("job title"), lambda c: c.title),
         (_("department"), lambda c: c.department),
-        (_("phones and e-mails"), lambda c: "; ".join(m.value for m in c.methods.all())),
+        (
+            _("phones and e-mails"),
+            lambda c: "; ".join(m.value for m in c.methods.all()),
+        ),
         (_("owner"), lambda c: c.owner),
     ),
 )
@@ -181,15 +209,22 @@ LEADS = ListSpec(
         Filter("industry", _("industry"), _fixed(Industry.choices), "industry"),
     ),
     sorts={
-        "title": "title", "company": "company_name", "status": "status",
-        "source": "source", "budget": "budget", "owner": "owner__username",
+        "title": "title",
+        "company": "company_name",
+        "status": "status",
+        "source": "source",
+        "budget": "budget",
+        "owner": "owner__username",
         "created": "created_at",
     },
     default_sort="-created",
     columns=(
-        Column(_("title"), "title"), Column(_("company name"), "company"),
-        Column(_("status"), "status"), Column(_("source"), "source"),
-        Column(_("budget"), "budget"), Column(_("owner"), "owner"),
+        Column(_("title"), "title"),
+        Column(_("company name"), "company"),
+        Column(_("status"), "status"),
+        Column(_("source"), "source"),
+        Column(_("budget"), "budget"),
+        Column(_("owner"), "owner"),
         Column(_("created"), "created"),
     ),
     csv=(
@@ -214,22 +249,29 @@ DEALS = ListSpec(
         Filter("pipeline", _("pipeline"), _pipelines, "pipeline_id"),
         Filter("stage", _("stage"), _stages, "stage_id"),
         Filter(
-            "outcome", _("outcome"), _fixed(Stage.Outcome.choices),
-            conditions={
-                o: (lambda o=o: Q(stage__outcome=o)) for o in Stage.Outcome.values
-            },
+            "outcome",
+            _("outcome"),
+            _fixed(Stage.Outcome.choices),
+            conditions={o: partial(Q, stage__outcome=o) for o in Stage.Outcome.values},
         ),
     ),
     sorts={
-        "title": "title", "company": "company__name", "stage": "stage__position",
-        "amount": "amount", "close": "expected_close", "owner": "owner__username",
+        "title": "title",
+        "company": "company__name",
+        "stage": "stage__position",
+        "amount": "amount",
+        "close": "expected_close",
+        "owner": "owner__username",
         "updated": "updated_at",
     },
     default_sort="-updated",
     columns=(
-        Column(_("title"), "title"), Column(_("company"), "company"),
-        Column(_("stage"), "stage"), Column(_("amount"), "amount"),
-        Column(_("expected close"), "close"), Column(_("owner"), "owner"),
+        Column(_("title"), "title"),
+        Column(_("company"), "company"),
+        Column(_("stage"), "stage"),
+        Column(_("amount"), "amount"),
+        Column(_("expected close"), "close"),
+        Column(_("owner"), "owner"),
     ),
     csv=(
         (_("title"), lambda d: d.title),
@@ -251,27 +293,41 @@ ACTIVITIES = ListSpec(
         OWNER,
         Filter("kind", _("kind"), _fixed(Activity.Kind.choices), "kind"),
         Filter(
-            "state", _("state"),
-            _fixed([("open", _("Open tasks")), ("overdue", _("Overdue")),
-                    ("done", _("Done"))]),
+            "state",
+            _("state"),
+            _fixed(
+                [
+                    ("open", _("Open tasks")),
+                    ("overdue", _("Overdue")),
+                    ("done", _("Done")),
+                ]
+            ),
             conditions={
                 "open": lambda: Q(kind=Activity.Kind.TASK, done_at__isnull=True),
                 "overdue": lambda: Q(
-                    kind=Activity.Kind.TASK, done_at__isnull=True, due_at__lt=timezone.now()
+                    kind=Activity.Kind.TASK,
+                    done_at__isnull=True,
+                    due_at__lt=timezone.now(),
                 ),
                 "done": lambda: Q(done_at__isnull=False),
             },
         ),
     ),
     sorts={
-        "when": "occurred_at", "kind": "kind", "subject": "subject",
-        "due": "due_at", "owner": "owner__username",
+        "when": "occurred_at",
+        "kind": "kind",
+        "subject": "subject",
+        "due": "due_at",
+        "owner": "owner__username",
     },
     default_sort="-when",
     columns=(
-        Column(_("when"), "when"), Column(_("kind"), "kind"),
-        Column(_("subject"), "subject"), Column(_("linked to")),
-        Column(_("due"), "due"), Column(_("owner"), "owner"),
+        Column(_("when"), "when"),
+        Column(_("kind"), "kind"),
+        Column(_("subject"), "subject"),
+        Column(_("linked to")),
+        Column(_("due"), "due"),
+        Column(_("owner"), "owner"),
     ),
     csv=(
         (_("when"), lambda a: timezone.localtime(a.occurred_at).isoformat()),
@@ -293,14 +349,21 @@ QUOTES = ListSpec(
         Filter("status", _("status"), _fixed(Quote.Status.choices), "status"),
     ),
     sorts={
-        "number": "number", "deal": "deal__title", "status": "status",
-        "total": "total", "valid": "valid_until", "owner": "owner__username",
+        "number": "number",
+        "deal": "deal__title",
+        "status": "status",
+        "total": "total",
+        "valid": "valid_until",
+        "owner": "owner__username",
     },
     default_sort="-number",
     columns=(
-        Column(_("number"), "number"), Column(_("deal"), "deal"),
-        Column(_("status"), "status"), Column(_("total"), "total"),
-        Column(_("valid until"), "valid"), Column(_("owner"), "owner"),
+        Column(_("number"), "number"),
+        Column(_("deal"), "deal"),
+        Column(_("status"), "status"),
+        Column(_("total"), "total"),
+        Column(_("valid until"), "valid"),
+        Column(_("owner"), "owner"),
     ),
     csv=(
         (_("number"), lambda q: q.number),
@@ -322,17 +385,28 @@ PRODUCTS = ListSpec(
     search=_any_of("code", "name", "description"),
     filters=(
         Filter(
-            "active", _("active"), _fixed([("yes", _("Active")), ("no", _("Inactive"))]),
+            "active",
+            _("active"),
+            _fixed([("yes", _("Active")), ("no", _("Inactive"))]),
             conditions={
-                "yes": lambda: Q(is_active=True), "no": lambda: Q(is_active=False)
+                "yes": lambda: Q(is_active=True),
+                "no": lambda: Q(is_active=False),
             },
         ),
     ),
-    sorts={"code": "code", "name": "name", "price": "list_price", "active": "is_active"},
+    sorts={
+        "code": "code",
+        "name": "name",
+        "price": "list_price",
+        "active": "is_active",
+    },
     default_sort="code",
     columns=(
-        Column(_("code"), "code"), Column(_("name"), "name"), Column(_("unit")),
-        Column(_("list price"), "price"), Column(_("active"), "active"),
+        Column(_("code"), "code"),
+        Column(_("name"), "name"),
+        Column(_("unit")),
+        Column(_("list price"), "price"),
+        Column(_("active"), "active"),
     ),
     csv=(
         (_("code"), lambda p: p.code),
@@ -344,3 +418,89 @@ PRODUCTS = ListSpec(
     ),
 )
 
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of record as the generic views see it.
+
+    `inline` names the fields a list row can change in place; `timeline` the
+    activity link of the record's timeline, empty when it has none. The services
+    are found by name: create_<name>, update_<name>, delete_<name>.
+    """
+
+    name: str
+    model: type[Model]
+    listing: ListSpec
+    form: type[forms.ServiceForm]
+    title: Any
+    inline: tuple[str, ...] = ()
+    timeline: str = ""
+
+    @property
+    def perm(self) -> str:
+        return permissions.kind_of(self.model)
+
+    def select(self, user: Any) -> QuerySet:
+        return self.listing.select(user)
+
+    def create(self, *args: Any, **kwargs: Any) -> Any:
+        return getattr(services, f"create_{self.name}")(*args, **kwargs)
+
+    def update(self, *args: Any, **kwargs: Any) -> Any:
+        return getattr(services, f"update_{self.name}")(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        return getattr(services, f"delete_{self.name}")(*args, **kwargs)
+
+
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        Kind(
+            "company",
+            Company,
+            COMPANIES,
+            forms.CompanyForm,
+            _("Companies"),
+            inline=("tier", "owner"),
+            timeline="company",
+        ),
+        Kind(
+            "contact",
+            Contact,
+            CONTACTS,
+            forms.ContactForm,
+            _("Contacts"),
+            inline=("owner",),
+            timeline="contact",
+        ),
+        Kind(
+            "lead",
+            Lead,
+            LEADS,
+            forms.LeadForm,
+            _("Leads"),
+            inline=("status",),
+            timeline="lead",
+        ),
+        Kind(
+            "deal",
+            Deal,
+            DEALS,
+            forms.DealForm,
+            _("Deals"),
+            inline=("stage", "amount"),
+            timeline="deal",
+        ),
+        Kind("activity", Activity, ACTIVITIES, forms.ActivityForm, _("Activities")),
+        Kind("quote", Quote, QUOTES, forms.QuoteForm, _("Quotes"), inline=("status",)),
+        Kind(
+            "product",
+            Product,
+            PRODUCTS,
+            forms.ProductForm,
+            _("Products"),
+            inline=("list_price",),
+        ),
+    )
+}

@@ -36,7 +36,10 @@ for kind, plural in PATHS.items():
         path(f"{plural}/<int:pk>/", views.record_detail, fixed, name=f"{kind}_detail"),
         path(f"{plural}/<int:pk>/edit/", views.record_form, fixed, name=f"{kind}_edit"),
         path(
-            f"{plural}/<int:pk>/delete/", views.record_delete, fixed, name=f"{kind}_delete"
+            f"{plural}/<int:pk>/delete/",
+            views.record_delete,
+            fixed,
+            name=f"{kind}_delete",
         ),
         path(
             f"{plural}/<int:pk>/inline/<str:field>/",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import wraps
 from typing import Any
@@ -27,12 +26,14 @@ from django.http import (
     JsonResponse,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from rapport.accounts.models import User
 from rapport.core import permissions
 from rapport.core.errors import (
     Conflict,
@@ -43,15 +44,8 @@ from rapport.core.errors import (
 )
 from rapport.crm import forms, lists, selectors, services
 from rapport.crm.models import (
-    Activity,
-    Company,
-    Contact,
     ContactMethod,
-    Deal,
-    Lead,
     Pipeline,
-    Product,
-    Quote,
     Stage,
 )
 
@@ -65,63 +59,18 @@ STALE = gettext_lazy(
 )
 
 
-@dataclass(frozen=True)
-class Kind:
-    """Everything the generic views need to know about one kind of record."""
+class SignedInRequest(HttpRequest):
+    """A request that passed the sign-in check, with django-htmx's details."""
 
-    name: str
-    model: type[Model]
-    listing: lists.ListSpec
-    form: type[forms.ServiceForm]
-    create: Callable[..., Any]
-    update: Callable[..., Any]
-    delete: Callable[..., Any]
-    title: Any
-    # Fields a list row can change in place, and the activity link of the timeline.
-    inline: tuple[str, ...] = ()
-    timeline: str = ""
-
-    @property
-    def perm(self) -> str:
-        return permissions.kind_of(self.model)
-
-    def select(self, user: Any) -> QuerySet:
-        return self.listing.select(user)
+    user: User
+    htmx: Any
 
 
-KINDS: dict[str, Kind] = {
-    kind.name: kind
-    for kind in (
-        Kind("company", Company, lists.COMPANIES, forms.CompanyForm,
-             services.create_company, services.update_company, services.delete_company,
-             gettext_lazy("Companies"), ("tier", "owner"), "company"),
-        Kind("contact", Contact, lists.CONTACTS, forms.ContactForm,
-             services.create_contact, services.update_contact, services.delete_contact,
-             gettext_lazy("Contacts"), ("owner",), "contact"),
-        Kind("lead", Lead, lists.LEADS, forms.LeadForm,
-             services.create_lead, services.update_lead, services.delete_lead,
-             gettext_lazy("Leads"), ("status",), "lead"),
-        Kind("deal", Deal, lists.DEALS, forms.DealForm,
-             services.create_deal, services.update_deal, services.delete_deal,
-             gettext_lazy("Deals"), ("stage", "amount"), "deal"),
-        Kind("activity", Activity, lists.ACTIVITIES, forms.ActivityForm,
-             services.create_activity, services.update_activity,
-             services.delete_activity, gettext_lazy("Activities")),
-        Kind("quote", Quote, lists.QUOTES, forms.QuoteForm,
-             services.create_quote, services.update_quote, services.delete_quote,
-             gettext_lazy("Quotes"), ("status",)),
-        Kind("product", Product, lists.PRODUCTS, forms.ProductForm,
-             services.create_product, services.update_product, services.delete_product,
-             gettext_lazy("Products"), ("list_price",)),
-    )
-}
-
-
-def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Sign-in required; NotFound becomes the 404 page and Forbidden the 403 page."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except NotFound:
@@ -132,21 +81,23 @@ def page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return login_required(wrapper)
 
 
-def _can(user: Any, kind: Kind) -> dict[str, bool]:
+def _can(user: Any, kind: lists.Kind) -> dict[str, bool]:
     return {
         action: permissions.may(user, action, kind.perm)
         for action in (permissions.ADD, permissions.CHANGE, permissions.DELETE)
     }
 
 
-def _is_fragment(request: HttpRequest) -> bool:
-    return bool(request.htmx) and not request.htmx.boosted  # type: ignore[attr-defined]
+def _is_fragment(request: SignedInRequest) -> bool:
+    return bool(request.htmx) and not request.htmx.boosted
 
 
 # --- Lists ------------------------------------------------------------------------
 
 
-def _filtered(request: HttpRequest, kind: Kind) -> tuple[QuerySet, dict[str, Any]]:
+def _filtered(
+    request: SignedInRequest, kind: lists.Kind
+) -> tuple[QuerySet, dict[str, Any]]:
     """The scoped records the list shows, with the search, filters and sort applied."""
     spec = kind.listing
     queryset = spec.select(request.user)
@@ -171,11 +122,11 @@ def _filtered(request: HttpRequest, kind: Kind) -> tuple[QuerySet, dict[str, Any
     return queryset, {"q": q, "chosen": chosen, "sort": sort}
 
 
-def _row_context(user: Any, kind: Kind) -> dict[str, Any]:
+def _row_context(user: Any, kind: lists.Kind) -> dict[str, Any]:
     """Choices the rows' inline editors offer, loaded once for the whole page."""
     context: dict[str, Any] = {"can": _can(user, kind), "kind": kind}
     for name in kind.inline:
-        choices = kind.model._meta.get_field(name).flatchoices
+        choices = getattr(kind.model._meta.get_field(name), "flatchoices", None)
         if choices:
             context[f"{name}_options"] = [(str(k), str(v)) for k, v in choices]
     if "owner" in kind.inline:
@@ -189,9 +140,9 @@ def _row_context(user: Any, kind: Kind) -> dict[str, Any]:
 
 
 @page
-def record_list(request: HttpRequest, kind: str) -> HttpResponse:
+def record_list(request: SignedInRequest, kind: str) -> HttpResponse:
     """A list with search, filters, sorting and next-page paging; htmx gets the body."""
-    spec = KINDS[kind]
+    spec = lists.KINDS[kind]
     queryset, state = _filtered(request, spec)
     try:
         number = max(1, int(request.GET.get("page", 1)))
@@ -201,9 +152,9 @@ def record_list(request: HttpRequest, kind: str) -> HttpResponse:
     start = (number - 1) * PAGE_SIZE
     rows = list(queryset[start : start + PAGE_SIZE + 1])
     matching = len(
-        queryset.order_by().prefetch_related(None).values_list("pk", flat=True)[
-            : COUNT_CAP + 1
-        ]
+        queryset.order_by()
+        .prefetch_related(None)
+        .values_list("pk", flat=True)[: COUNT_CAP + 1]
     )
 
     context = {
@@ -233,9 +184,9 @@ class _Echo:
 
 
 @page
-def record_export(request: HttpRequest, kind: str) -> StreamingHttpResponse:
+def record_export(request: SignedInRequest, kind: str) -> StreamingHttpResponse:
     """The filtered list as CSV, only the records the user may see."""
-    spec = KINDS[kind]
+    spec = lists.KINDS[kind]
     queryset, _state = _filtered(request, spec)
     columns = spec.listing.csv
     writer = csv.writer(_Echo())
@@ -270,9 +221,11 @@ def _is_number(text: str) -> bool:
 
 @page
 @require_POST
-def record_inline(request: HttpRequest, kind: str, pk: int, field: str) -> HttpResponse:
+def record_inline(
+    request: SignedInRequest, kind: str, pk: int, field: str
+) -> HttpResponse:
     """Change one field from a list row; answers with the row, errors shown in it."""
-    spec = KINDS[kind]
+    spec = lists.KINDS[kind]
     if field not in spec.inline:
         raise Http404
     record = selectors.get(spec.select(request.user), pk)
@@ -289,7 +242,7 @@ def record_inline(request: HttpRequest, kind: str, pk: int, field: str) -> HttpR
         error = " ".join(m for messages_ in exc.errors.values() for m in messages_)
     except PreconditionFailed:
         error = str(STALE)
-    except Exception as exc:  # noqa: BLE001 -- a form field's own validation error
+    except Exception as exc:
         from django.core.exceptions import ValidationError
 
         if not isinstance(exc, ValidationError):
@@ -301,7 +254,7 @@ def record_inline(request: HttpRequest, kind: str, pk: int, field: str) -> HttpR
     return render(request, f"crm/partials/{kind}_row.html", context)
 
 
-def _version(request: HttpRequest) -> int | None:
+def _version(request: SignedInRequest) -> int | None:
     try:
         return int(request.POST["version"])
     except (KeyError, ValueError):
@@ -317,28 +270,42 @@ def _related(user: Any, kind: str, record: Any) -> dict[str, Any]:
     if kind == "company":
         return {
             "contacts": list(selectors.contacts(user).filter(company=record)[:cap]),
-            "deals": list(selectors.deals(user).filter(company=record).order_by("-id")[:cap]),
-            "leads": list(selectors.leads(user).filter(company=record).order_by("-id")[:cap]),
+            "deals": list(
+                selectors.deals(user).filter(company=record).order_by("-id")[:cap]
+            ),
+            "leads": list(
+                selectors.leads(user).filter(company=record).order_by("-id")[:cap]
+            ),
             "quotes": list(
-                selectors.quotes(user).filter(deal__company=record).order_by("-id")[:cap]
+                selectors.quotes(user)
+                .filter(deal__company=record)
+                .order_by("-id")[:cap]
             ),
         }
     if kind == "contact":
         return {
-            "deals": list(selectors.deals(user).filter(contact=record).order_by("-id")[:cap]),
-            "leads": list(selectors.leads(user).filter(contact=record).order_by("-id")[:cap]),
+            "deals": list(
+                selectors.deals(user).filter(contact=record).order_by("-id")[:cap]
+            ),
+            "leads": list(
+                selectors.leads(user).filter(contact=record).order_by("-id")[:cap]
+            ),
         }
     if kind == "lead":
         return {"deals": list(selectors.deals(user).filter(lead=record)[:cap])}
     if kind == "deal":
         return {
-            "quotes": list(selectors.quotes(user).filter(deal=record).order_by("-id")[:cap]),
+            "quotes": list(
+                selectors.quotes(user).filter(deal=record).order_by("-id")[:cap]
+            ),
             "stages": list(record.pipeline.stages.order_by("position")),
         }
     return {}
 
 
-def _detail_context(request: HttpRequest, spec: Kind, record: Any) -> dict[str, Any]:
+def _detail_context(
+    request: SignedInRequest, spec: lists.Kind, record: Any
+) -> dict[str, Any]:
     context: dict[str, Any] = {
         "record": record,
         "kind": spec,
@@ -352,14 +319,16 @@ def _detail_context(request: HttpRequest, spec: Kind, record: Any) -> dict[str, 
             selectors.timeline(request.user, **{spec.timeline: record})[:50]
         )
         context["quick_form"] = forms.QuickActivityForm()
-        context["can_log"] = permissions.may(request.user, permissions.ADD, "crm.activity")
+        context["can_log"] = permissions.may(
+            request.user, permissions.ADD, "crm.activity"
+        )
     return context
 
 
 @page
-def record_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def record_detail(request: SignedInRequest, kind: str, pk: int) -> HttpResponse:
     """One record with its fields, related records, timeline and history."""
-    spec = KINDS[kind]
+    spec = lists.KINDS[kind]
     record = selectors.get(spec.select(request.user), pk)
     context = _detail_context(request, spec, record)
     return render(request, f"crm/{kind}_detail.html", context)
@@ -367,17 +336,21 @@ def record_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @page
 @require_POST
-def timeline_add(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def timeline_add(request: SignedInRequest, kind: str, pk: int) -> HttpResponse:
     """Log a call, add a note or a task from a record's timeline."""
-    spec = KINDS[kind]
+    spec = lists.KINDS[kind]
     record = selectors.get(spec.select(request.user), pk)
     form = forms.QuickActivityForm(request.POST)
 
     if form.is_valid():
         try:
-            services.create_activity(request.user, {
-                **form.cleaned_data, f"{spec.timeline}_id": record.pk,
-            })
+            services.create_activity(
+                request.user,
+                {
+                    **form.cleaned_data,
+                    f"{spec.timeline}_id": record.pk,
+                },
+            )
         except ValidationFailed as exc:
             form.show_errors(exc)
         else:
@@ -395,7 +368,7 @@ def timeline_add(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @page
 @require_POST
-def activity_complete(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_complete(request: SignedInRequest, pk: int) -> HttpResponse:
     """Mark a task done, from a timeline or the activity list."""
     activity = selectors.get(selectors.activities(request.user), pk)
     try:
@@ -411,83 +384,37 @@ def activity_complete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Forms ------------------------------------------------------------------------
 
 
-def _methods_from(request: HttpRequest) -> list[dict[str, Any]]:
-    """The phones and e-mails of the contact form's repeated inputs, empty rows left out."""
-    kinds = request.POST.getlist("method_kind")
-    values = request.POST.getlist("method_value")
-    labels = request.POST.getlist("method_label")
-    primary = set(request.POST.getlist("method_primary"))
-    rows = []
-    for index, (kind, value) in enumerate(zip(kinds, values, strict=False)):
-        if not value.strip():
-            continue
-        label = labels[index] if index < len(labels) else ""
-        rows.append({
-            "kind": kind, "value": value.strip(), "label": label.strip(),
-            "is_primary": str(index) in primary,
-        })
-    return rows
-
-
-def _lines_from(request: HttpRequest) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
-    """The quote lines of the form's repeated inputs, and errors of unreadable numbers."""
-    names = ("product", "description", "quantity", "unit_price", "discount_pct")
-    columns = [request.POST.getlist(f"line_{name}") for name in names]
-    lines: list[dict[str, Any]] = []
-    errors: dict[str, list[str]] = {}
-    for cells in zip(*columns, strict=False):
-        raw = dict(zip(names, (c.strip() for c in cells), strict=True))
-        if not any(raw.values()):
-            continue
-        position = len(lines)
-        line: dict[str, Any] = {"description": raw["description"], "raw": raw}
-        line["product_id"] = int(raw["product"]) if raw["product"].isdigit() else None
-        for name, default in (("quantity", "1"), ("unit_price", None),
-                              ("discount_pct", "0")):
-            text = raw[name] or default
-            try:
-                line[name] = Decimal(text) if text is not None else None
-            except InvalidOperation:
-                errors[f"lines.{position}.{name}"] = [_("Enter a number.")]
-        lines.append(line)
-    return lines, errors
-
-
-def _line_rows(lines: list[dict[str, Any]], errors: dict[str, list[str]]) -> list[Any]:
-    """The quote lines as the form shows them again, each with its own errors."""
-    rows = []
-    for position, line in enumerate(lines):
-        prefix = f"lines.{position}."
-        rows.append({
-            **line["raw"],
-            "errors": [m for k, v in errors.items() if k.startswith(prefix) for m in v],
-        })
-    return rows
-
-
 @page
 @require_http_methods(["GET", "POST"])
-def record_form(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
+def record_form(
+    request: SignedInRequest, kind: str, pk: int | None = None
+) -> HttpResponse:
     """Create or edit a record; refused input comes back with the errors in place."""
-    spec = KINDS[kind]
+    spec = lists.KINDS[kind]
     record = selectors.get(spec.select(request.user), pk) if pk else None
     if record is None:
         permissions.require(request.user, permissions.ADD, spec.perm)
     else:
         permissions.check(request.user, permissions.CHANGE, record)
     form = spec.form(
-        request.POST or None, user=request.user, instance=record,
+        request.POST or None,
+        user=request.user,
+        instance=record,
         initial=_initial(request, spec) if record is None else None,
     )
     extra: dict[str, Any] = {}
-    lines, line_errors = _lines_from(request) if kind == "quote" else ([], {})
+    lines, line_errors = (
+        forms.quote_lines(request.POST) if kind == "quote" else ([], {})
+    )
 
     if request.method == "POST" and form.is_valid() and not line_errors:
         try:
             saved = _save(request, spec, form, record, lines)
         except ValidationFailed as exc:
             form.show_errors(exc)
-            line_errors = {k: v for k, v in exc.errors.items() if k.startswith("lines.")}
+            line_errors = {
+                k: v for k, v in exc.errors.items() if k.startswith("lines.")
+            }
             if "methods" in exc.errors:
                 extra["method_errors"] = exc.errors["methods"]
         except PreconditionFailed:
@@ -499,22 +426,26 @@ def record_form(request: HttpRequest, kind: str, pk: int | None = None) -> HttpR
         form.add_error(None, _("Some quote lines are invalid; see below."))
 
     context = {
-        "form": form, "record": record, "kind": spec, "title": spec.title, **extra,
+        "form": form,
+        "record": record,
+        "kind": spec,
+        "title": spec.title,
+        **extra,
         **_repeated_inputs(request, kind, record, lines, line_errors),
     }
     status = 422 if request.method == "POST" else 200
     return render(request, f"crm/{kind}_form.html", context, status=status)
 
 
-def _initial(request: HttpRequest, spec: Kind) -> dict[str, Any]:
+def _initial(request: SignedInRequest, spec: lists.Kind) -> dict[str, Any]:
     """Prefill a new record from the page it was started on (?company=3)."""
     allowed = {"company", "contact", "lead", "deal"} & set(spec.form.base_fields)
     return {name: request.GET[name] for name in allowed if request.GET.get(name)}
 
 
 def _save(
-    request: HttpRequest,
-    spec: Kind,
+    request: SignedInRequest,
+    spec: lists.Kind,
     form: forms.ServiceForm,
     record: Any,
     lines: list[dict[str, Any]],
@@ -523,9 +454,11 @@ def _save(
     version = form.cleaned_data.get("version")
     extra: dict[str, Any] = {}
     if spec.name == "contact":
-        extra["methods"] = _methods_from(request)
+        extra["methods"] = forms.contact_methods(request.POST)
     if spec.name == "quote":
-        extra["lines"] = [{k: v for k, v in line.items() if k != "raw"} for line in lines]
+        extra["lines"] = [
+            {k: v for k, v in line.items() if k != "raw"} for line in lines
+        ]
     if record is None:
         return spec.create(request.user, data, **extra)
     if data.get("owner_id") is None:
@@ -535,43 +468,26 @@ def _save(
 
 
 def _repeated_inputs(
-    request: HttpRequest,
+    request: SignedInRequest,
     kind: str,
     record: Any,
     lines: list[dict[str, Any]],
     line_errors: dict[str, list[str]],
 ) -> dict[str, Any]:
     """The rows of phones/e-mails or quote lines the form shows, plus blank ones."""
+    sent = request.method == "POST"
     if kind == "contact":
-        if request.method == "POST":
-            methods = _methods_from(request)
-        elif record is not None:
-            methods = [
-                {"kind": m.kind, "value": m.value, "label": m.label,
-                 "is_primary": m.is_primary}
-                for m in record.methods.all()
-            ]
-        else:
-            methods = []
-        blank = [{"kind": ContactMethod.Kind.PHONE, "value": "", "label": ""},
-                 {"kind": ContactMethod.Kind.EMAIL, "value": "", "label": ""}]
-        return {"methods": methods + blank, "method_kinds": ContactMethod.Kind.choices}
-    if kind == "quote":
-        if request.method == "POST":
-            rows = _line_rows(lines, line_errors)
-        elif record is not None:
-            rows = [
-                {"product": str(line.product_id or ""), "description": line.description,
-                 "quantity": line.quantity, "unit_price": line.unit_price,
-                 "discount_pct": line.discount_pct, "errors": []}
-                for line in record.lines.all()
-            ]
-        else:
-            rows = []
-        blank = {"product": "", "description": "", "quantity": "", "unit_price": "",
-                 "discount_pct": "", "errors": []}
         return {
-            "lines": [*rows, blank, dict(blank)],
+            "methods": forms.method_rows(
+                forms.contact_methods(request.POST) if sent else None, record
+            ),
+            "method_kinds": ContactMethod.Kind.choices,
+        }
+    if kind == "quote":
+        return {
+            "lines": forms.quote_line_rows(
+                lines if sent else None, line_errors, record
+            ),
             "products": list(selectors.products(request.user).filter(is_active=True)),
         }
     return {}
@@ -579,9 +495,9 @@ def _repeated_inputs(
 
 @page
 @require_http_methods(["GET", "POST"])
-def record_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def record_delete(request: SignedInRequest, kind: str, pk: int) -> HttpResponse:
     """Ask, then delete a record."""
-    spec = KINDS[kind]
+    spec = lists.KINDS[kind]
     record = selectors.get(spec.select(request.user), pk)
     permissions.check(request.user, permissions.DELETE, record)
 
@@ -604,7 +520,7 @@ def record_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @page
 @require_http_methods(["GET", "POST"])
-def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
+def lead_convert(request: SignedInRequest, pk: int) -> HttpResponse:
     """Turn a lead into a deal, choosing or creating its company and contact."""
     lead = selectors.get(selectors.leads(request.user), pk)
     permissions.check(request.user, permissions.CHANGE, lead)
@@ -614,7 +530,8 @@ def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             deal = services.convert_lead(
-                request.user, lead,
+                request.user,
+                lead,
                 company_id=data["company"].pk if data["company"] else None,
                 contact_id=data["contact"].pk if data["contact"] else None,
                 deal_title=data["deal_title"],
@@ -632,8 +549,9 @@ def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("crm:deal_detail", pk=deal.pk)
 
     status = 422 if request.method == "POST" else 200
-    return render(request, "crm/lead_convert.html", {"form": form, "lead": lead},
-                  status=status)
+    return render(
+        request, "crm/lead_convert.html", {"form": form, "lead": lead}, status=status
+    )
 
 
 # --- Deal board -----------------------------------------------------------------------
@@ -642,14 +560,19 @@ def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
 def _column_totals(user: Any, pipeline: Pipeline) -> dict[int, dict[str, Any]]:
     """Per stage: how many visible deals and their summed amount."""
     rows = (
-        selectors.deals(user).filter(pipeline=pipeline).order_by()
-        .values("stage_id").annotate(deals=Count("id"), amount=Sum("amount"))
+        selectors.deals(user)
+        .filter(pipeline=pipeline)
+        .order_by()
+        .values("stage_id")
+        .annotate(deals=Count("id"), amount=Sum("amount"))
     )
-    return {r["stage_id"]: {"deals": r["deals"], "amount": r["amount"] or 0} for r in rows}
+    return {
+        r["stage_id"]: {"deals": r["deals"], "amount": r["amount"] or 0} for r in rows
+    }
 
 
 @page
-def deal_board(request: HttpRequest) -> HttpResponse:
+def deal_board(request: SignedInRequest) -> HttpResponse:
     """The kanban of one pipeline: a column per stage, deals as cards."""
     pipelines = list(selectors.pipelines(request.user).order_by("-is_default", "name"))
     chosen = request.GET.get("pipeline", "")
@@ -675,7 +598,7 @@ def deal_board(request: HttpRequest) -> HttpResponse:
 
 @page
 @require_POST
-def deal_move(request: HttpRequest, pk: int) -> HttpResponse:
+def deal_move(request: SignedInRequest, pk: int) -> HttpResponse:
     """Move a deal to another stage, from the board (JSON) or a card's form."""
     deal = selectors.get(selectors.deals(request.user), pk)
     wants_json = "application/json" in request.headers.get("Accept", "")
@@ -687,7 +610,10 @@ def deal_move(request: HttpRequest, pk: int) -> HttpResponse:
     status, error = 200, ""
     try:
         services.move_deal(
-            request.user, deal, stage_id, _version(request),
+            request.user,
+            deal,
+            stage_id,
+            _version(request),
             lost_reason=request.POST.get("lost_reason", ""),
         )
     except ValidationFailed as exc:
@@ -699,15 +625,20 @@ def deal_move(request: HttpRequest, pk: int) -> HttpResponse:
         deal = selectors.get(selectors.deals(request.user), pk)  # as it really is now
 
     if wants_json:
-        from rapport.crm.templatetags.crm import money
+        from rapport.crm.templatetags.crm import money_whole
 
         totals = {
-            str(stage_id): {"deals": t["deals"], "amount": money(t["amount"])}
+            str(stage_id): {"deals": t["deals"], "amount": money_whole(t["amount"])}
             for stage_id, t in _column_totals(request.user, deal.pipeline).items()
         }
         return JsonResponse(
-            {"ok": not error, "error": error, "version": deal.version,
-             "stage_id": deal.stage_id, "totals": totals},
+            {
+                "ok": not error,
+                "error": error,
+                "version": deal.version,
+                "stage_id": deal.stage_id,
+                "totals": totals,
+            },
             status=status,
         )
     if error:

@@ -11,8 +11,7 @@ from django.db import models
 from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 register = template.Library()
 
@@ -31,9 +30,14 @@ CURRENCY_SIGNS = {"CNY": "¥", "USD": "$", "EUR": "€", "HKD": "HK$"}
 
 @register.filter
 def stage_name(stage: Any) -> str:
-    """A stage's (or pipeline's) name in the reader's language when it is a standard one."""
+    """A stage's or pipeline's name, translated when it is one of the standard ones."""
     name = str(getattr(stage, "name", stage) or "")
     return gettext(name) if name in STAGE_NAMES else name
+
+
+def _with_sign(value: Decimal, currency: str) -> str:
+    sign = CURRENCY_SIGNS.get(currency, currency + " ")
+    return f"{sign}{intcomma(value, use_l10n=False)}"
 
 
 @register.filter
@@ -42,12 +46,12 @@ def money(amount: Any, currency: str = "CNY") -> str:
     if amount in (None, ""):
         return "–"
     value = Decimal(str(amount)).quantize(Decimal("0.01"))
-    return f"{CURRENCY_SIGNS.get(currency, currency + ' ')}{intcomma(value, use_l10n=False)}"
+    return _with_sign(value, currency)
 
 
 @register.filter
 def capped(count: int, cap: int) -> str:
-    """A count that stops at `cap`: 1,000+ rather than an exact count of a large table."""
+    """A count that stops at `cap`: 1,000+ instead of the exact size of a big table."""
     if count > cap:
         return f"{intcomma(cap, use_l10n=False)}+"
     return intcomma(count, use_l10n=False)
@@ -69,7 +73,11 @@ def sort_header(context: dict[str, Any], label: str, key: str) -> SafeString:
     return format_html(
         '<a href="?{}" hx-get="?{}" hx-target="#list" hx-push-url="true" '
         'class="sort{}">{}<span aria-hidden="true">{}</span></a>',
-        params.urlencode(), params.urlencode(), " active" if arrow else "", label, arrow,
+        params.urlencode(),
+        params.urlencode(),
+        " active" if arrow else "",
+        label,
+        arrow,
     )
 
 
@@ -77,8 +85,8 @@ def sort_header(context: dict[str, Any], label: str, key: str) -> SafeString:
 def field_label(model: type[models.Model] | models.Model, name: str) -> str:
     """The verbose name of a model field, for the history table."""
     try:
-        return str(model._meta.get_field(name).verbose_name)
-    except Exception:  # noqa: BLE001 -- a field removed since the change was recorded
+        return str(getattr(model._meta.get_field(name), "verbose_name", name))
+    except Exception:
         return {"methods": gettext("phones and e-mails")}.get(name, name)
 
 
@@ -95,7 +103,7 @@ def field_value(value: Any, arg: str) -> str:
     label, _sep, name = arg.partition(":")
     try:
         field = apps.get_model(label)._meta.get_field(name)
-    except (LookupError, Exception):  # noqa: BLE001
+    except (LookupError, Exception):
         return str(value)
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
@@ -119,3 +127,12 @@ def lookup(mapping: Any, key: Any) -> Any:
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def money_whole(amount: Any, currency: str = "CNY") -> str:
+    """An amount rounded to whole units, for the narrow cards of the deal board."""
+    if amount in (None, ""):
+        return "–"
+    value = Decimal(str(amount)).quantize(Decimal("1"))
+    return _with_sign(value, currency)

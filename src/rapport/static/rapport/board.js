@@ -53,6 +53,7 @@
     var select = card.querySelector('select[name="stage_id"]');
     if (select) {
       select.value = stageId;
+      toggleReason(select.form);
     }
   }
 
@@ -165,6 +166,24 @@
     }
     column.querySelector("[data-cards]").prepend(card);
     move(card, column, reason, from, fromNext);
+  });
+
+  // The reason box of a card's form shows only when "Lost" is chosen.
+  function toggleReason(form) {
+    var select = form.querySelector('select[name="stage_id"]');
+    var reason = form.querySelector('input[name="lost_reason"]');
+    var option = select && select.selectedOptions[0];
+    if (reason) {
+      reason.hidden = !(option && option.dataset.outcome === "lost");
+    }
+  }
+
+  board.querySelectorAll("[data-move-form]").forEach(toggleReason);
+  board.addEventListener("change", function (event) {
+    var form = event.target instanceof Element && event.target.closest("[data-move-form]");
+    if (form) {
+      toggleReason(form);
+    }
   });
 
   // The "move to" form of a card: same request, without leaving the page.
