@@ -81,6 +81,10 @@ def run_job(job_id: int) -> None:
 
 
 def enqueue_job(job_id: int) -> None:
+    """Queue a job for the worker; if the queue is down, a periodic task retries."""
     from rapport.core.tasks import run_job_task
 
-    run_job_task(job_id)
+    try:
+        run_job_task(job_id)
+    except Exception:  # requeue_stale_jobs_task picks it up later
+        logger.warning("could not queue job %s; it will be queued again", job_id)

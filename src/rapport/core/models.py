@@ -229,5 +229,10 @@ class SearchGram(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["gram", "document"], name="uniq_search_gram")
+            models.UniqueConstraint(
+                fields=["gram", "document"], name="uniq_search_gram"
+            )
         ]
+
+    def __str__(self) -> str:
+        return self.gram
