@@ -124,6 +124,10 @@ if _engine.endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    # Tests run a real worker in threads beside the test: a database file (WAL,
+    # busy timeout) behaves as in production, where an in-memory shared-cache
+    # database fails at once with "table is locked".
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 elif _engine.endswith("mysql"):
     import pymysql
 
