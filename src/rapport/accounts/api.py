@@ -27,7 +27,7 @@ from rapport.accounts.schemas import (
     TokenOut,
 )
 from rapport.core import services as core_services
-from rapport.core.api import COMMON_ERRORS, SAFE_METHODS, Page, ProblemOut, paginate
+from rapport.core.api import COMMON_ERRORS, SAFE_METHODS, Id, Page, ProblemOut, paginate
 from rapport.core.errors import Forbidden, NotFound
 from rapport.core.models import Job, Notification
 
@@ -125,7 +125,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Any:
 @router.delete(
     "/tokens/{token_id}", response={204: None, 404: ProblemOut, 401: ProblemOut}
 )
-def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
+def revoke_token(request: HttpRequest, token_id: Id) -> HttpResponse:
     """Revoke one of the caller's tokens; it stops working at once."""
     services.revoke_api_token(request.auth, token_id)  # type: ignore[arg-type]
     return HttpResponse(status=204)
@@ -144,7 +144,7 @@ def list_notifications(
     rows = Notification.objects.filter(recipient=request.auth)
     if query.unread is not None:
         rows = rows.filter(read_at__isnull=query.unread)
-    return paginate(request, response, rows, query, ["id"])
+    return paginate(request, response, rows, query)
 
 
 @router.post("/notifications/read", response={200: MarkedOut, **COMMON_ERRORS})
@@ -167,11 +167,11 @@ def list_jobs(
         rows = rows.filter(status=query.status)
     if query.kind:
         rows = rows.filter(kind=query.kind)
-    return paginate(request, response, rows, query, ["id", "created_at"])
+    return paginate(request, response, rows, query)
 
 
 @router.get("/jobs/{job_id}", response={200: JobOut, **COMMON_ERRORS})
-def get_job(request: HttpRequest, job_id: int) -> Job:
+def get_job(request: HttpRequest, job_id: Id) -> Job:
     """One of the caller's jobs; another user's job is not found."""
     job = Job.objects.filter(user=request.auth, pk=job_id).first()
     if job is None:

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from rapport.core.api import ListQuery
+from rapport.core.api import Id, ListQuery, sorted_by
 
 
 class TeamRefOut(Schema):
@@ -89,7 +89,7 @@ class NotificationOut(Schema):
 class MarkReadIn(Schema):
     """Which notifications to mark read: the listed ids, or all when `ids` is null."""
 
-    ids: list[int] | None = None
+    ids: list[Id] | None = None
 
 
 class MarkedOut(Schema):
@@ -125,6 +125,7 @@ class NotificationFilter(ListQuery):
 class JobFilter(ListQuery):
     """Filters of the job list."""
 
+    sort: str = sorted_by("id", "created_at")
     status: str | None = Field(
         None, json_schema_extra={"enum": ["queued", "running", "succeeded", "failed"]}
     )

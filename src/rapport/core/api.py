@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import urlencode
 
 import ninja
@@ -44,6 +44,8 @@ from rapport.core.models import IdempotencyRecord
 logger = logging.getLogger(__name__)
 
 PROBLEM_TYPE = "application/problem+json"
+# A record id as the databases store it; larger numbers are refused up front.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # The headers of an answer that a replay must repeat besides the body.
 _REPLAYED_HEADERS = ("ETag", "Location", "Link")
@@ -220,17 +222,31 @@ class Page(Schema, Generic[T]):
     )
 
 
-class ListQuery(Schema):
-    """Sort and paging parameters every list takes."""
+def sorted_by(*fields: str, default: str = "-id") -> Any:
+    """The `sort` parameter of a list: one of `fields`, prefixed with - to reverse."""
+    options = [option for name in fields for option in (name, f"-{name}")]
+    return Field(
+        default,
+        description="Sort order; - reverses it. Ties are broken by id.",
+        json_schema_extra={"enum": options},
+    )
 
-    sort: str = Field("-id", description="A listed field, prefixed with - to reverse.")
+
+class ListQuery(Schema):
+    """Sort and paging parameters every list takes; subclasses set their sorts."""
+
+    sort: str = sorted_by("id")
     limit: int | None = Field(
-        None, ge=1, description="Page size, at most API_MAX_PAGE_SIZE."
+        None, ge=1, description="Page size; larger values are cut to the maximum."
     )
-    cursor: str | None = Field(
-        None, description="The `next` cursor of the previous page."
-    )
+    cursor: str | None = Field(None, description="The `next` cursor of the last page.")
     count: bool = Field(False, description="Also count the matches, capped at 10000.")
+
+    @classmethod
+    def sort_fields(cls) -> list[str]:
+        extra = cls.model_fields["sort"].json_schema_extra
+        options = extra["enum"] if isinstance(extra, dict) else []
+        return [str(o) for o in options if not str(o).startswith("-")]
 
 
 @dataclass(frozen=True)
@@ -302,7 +318,6 @@ def paginate(
     response: HttpResponse,
     queryset: QuerySet[Any],
     query: ListQuery,
-    allowed_sorts: Sequence[str],
 ) -> dict[str, Any]:
     """One page of `queryset` in a stable order, with the next cursor and Link header.
 
@@ -310,7 +325,7 @@ def paginate(
     fixed place and no row is skipped or repeated between pages. No exact
     COUNT(*) is ever run: `count=true` counts at most API_COUNT_CAP + 1 rows.
     """
-    order = Sort.parse(query.sort, allowed_sorts)
+    order = Sort.parse(query.sort, query.sort_fields())
     size = min(query.limit or settings.API_PAGE_SIZE, settings.API_MAX_PAGE_SIZE)
     rows = queryset.order_by(*order.order_by())
     matching = rows
@@ -540,7 +555,7 @@ def _problem_for_bare_errors(
         if response.status_code == 405 and PROBLEM_TYPE not in response.get(
             "Content-Type", ""
         ):
-            allowed = response.get("Allow", "")
+            allowed = ", ".join(sorted(m.strip() for m in response["Allow"].split(",")))
             response = problem(
                 request,
                 405,
@@ -577,6 +592,17 @@ class RapportAPI(NinjaAPI):
         self.add_exception_handler(Http404, _on_not_found)
         self.add_exception_handler(Exception, _on_unexpected)
         self.add_decorator(guard_writes, mode="view")
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """The OpenAPI document, with error answers typed as problem documents."""
+        schema = super().get_openapi_schema(**kwargs)
+        for item in schema["paths"].values():
+            for operation in item.values():
+                for status, answer in operation.get("responses", {}).items():
+                    content = answer.get("content", {})
+                    if int(status) >= 400 and "application/json" in content:
+                        answer["content"] = {PROBLEM_TYPE: content["application/json"]}
+        return schema
 
     def _get_urls(self) -> list[URLResolver | URLPattern]:
         urls = super()._get_urls()

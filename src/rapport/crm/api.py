@@ -19,6 +19,7 @@ from rapport.accounts.models import User
 from rapport.core.api import (
     COMMON_ERRORS,
     WRITE_ERRORS,
+    Id,
     Page,
     expected_version,
     paginate,
@@ -76,7 +77,6 @@ from rapport.crm.schemas import (
 router = Router()
 
 DELETED = {204: None, **WRITE_ERRORS}
-SCOPED_SORTS = ["id", "created_at", "updated_at"]
 
 
 def _actor(request: HttpRequest) -> User:
@@ -140,7 +140,7 @@ def _fields(payload: Any, *, without: tuple[str, ...] = ()) -> dict[str, Any]:
 def _history_of(path: str, load: Callable[[User, int], Any], label: str) -> None:
     """Register GET {path}/{id}/history for one kind of record."""
 
-    def history(request: HttpRequest, record_id: int) -> Any:
+    def history(request: HttpRequest, record_id: Id) -> Any:
         return selectors.history(load(_actor(request), record_id))
 
     history.__name__ = f"{label}_history"
@@ -170,7 +170,7 @@ def list_companies(
         "english_name",
     )
     rows = _exact(rows, industry=query.industry, region=query.region, tier=query.tier)
-    return paginate(request, response, rows, query, [*SCOPED_SORTS, "name"])
+    return paginate(request, response, rows, query)
 
 
 @router.post(
@@ -193,7 +193,7 @@ def _company(user: User, pk: int) -> Company:
     response={200: CompanyOut, **COMMON_ERRORS},
     tags=["companies"],
 )
-def get_company(request: HttpRequest, response: HttpResponse, company_id: int) -> Any:
+def get_company(request: HttpRequest, response: HttpResponse, company_id: Id) -> Any:
     """One company."""
     return _one(response, _company(_actor(request), company_id))
 
@@ -204,7 +204,7 @@ def get_company(request: HttpRequest, response: HttpResponse, company_id: int) -
     tags=["companies"],
 )
 def update_company(
-    request: HttpRequest, response: HttpResponse, company_id: int, payload: CompanyPatch
+    request: HttpRequest, response: HttpResponse, company_id: Id, payload: CompanyPatch
 ) -> Any:
     """Change the fields sent; If-Match, when sent, must name the current version."""
     actor = _actor(request)
@@ -216,7 +216,7 @@ def update_company(
 
 
 @router.delete("/companies/{company_id}", response=DELETED, tags=["companies"])
-def delete_company(request: HttpRequest, company_id: int) -> HttpResponse:
+def delete_company(request: HttpRequest, company_id: Id) -> HttpResponse:
     """Delete a company that has no deals or contacts left."""
     actor = _actor(request)
     company = _company(actor, company_id)
@@ -245,7 +245,7 @@ def list_contacts(
         selectors.contacts(_actor(request)), query, "name", "title", "department"
     )
     rows = _exact(rows, company_id=query.company)
-    return paginate(request, response, rows, query, [*SCOPED_SORTS, "name"])
+    return paginate(request, response, rows, query)
 
 
 @router.post("/contacts", response={201: ContactOut, **WRITE_ERRORS}, tags=["contacts"])
@@ -266,7 +266,7 @@ def create_contact(
     response={200: ContactOut, **COMMON_ERRORS},
     tags=["contacts"],
 )
-def get_contact(request: HttpRequest, response: HttpResponse, contact_id: int) -> Any:
+def get_contact(request: HttpRequest, response: HttpResponse, contact_id: Id) -> Any:
     """One contact."""
     return _one(response, _contact(_actor(request), contact_id))
 
@@ -277,7 +277,7 @@ def get_contact(request: HttpRequest, response: HttpResponse, contact_id: int) -
     tags=["contacts"],
 )
 def update_contact(
-    request: HttpRequest, response: HttpResponse, contact_id: int, payload: ContactPatch
+    request: HttpRequest, response: HttpResponse, contact_id: Id, payload: ContactPatch
 ) -> Any:
     """Change the fields sent; `methods`, when sent, replaces all phones and e-mails."""
     actor = _actor(request)
@@ -296,7 +296,7 @@ def update_contact(
 
 
 @router.delete("/contacts/{contact_id}", response=DELETED, tags=["contacts"])
-def delete_contact(request: HttpRequest, contact_id: int) -> HttpResponse:
+def delete_contact(request: HttpRequest, contact_id: Id) -> HttpResponse:
     """Delete a contact."""
     actor = _actor(request)
     contact = _contact(actor, contact_id)
@@ -329,7 +329,7 @@ def list_leads(
         industry=query.industry,
         region=query.region,
     )
-    return paginate(request, response, rows, query, [*SCOPED_SORTS, "title"])
+    return paginate(request, response, rows, query)
 
 
 @router.post("/leads", response={201: LeadOut, **WRITE_ERRORS}, tags=["leads"])
@@ -343,7 +343,7 @@ def create_lead(request: HttpRequest, response: HttpResponse, payload: LeadIn) -
 @router.get(
     "/leads/{lead_id}", response={200: LeadOut, **COMMON_ERRORS}, tags=["leads"]
 )
-def get_lead(request: HttpRequest, response: HttpResponse, lead_id: int) -> Any:
+def get_lead(request: HttpRequest, response: HttpResponse, lead_id: Id) -> Any:
     """One lead."""
     return _one(response, _lead(_actor(request), lead_id))
 
@@ -352,7 +352,7 @@ def get_lead(request: HttpRequest, response: HttpResponse, lead_id: int) -> Any:
     "/leads/{lead_id}", response={200: LeadOut, **WRITE_ERRORS}, tags=["leads"]
 )
 def update_lead(
-    request: HttpRequest, response: HttpResponse, lead_id: int, payload: LeadPatch
+    request: HttpRequest, response: HttpResponse, lead_id: Id, payload: LeadPatch
 ) -> Any:
     """Change the fields sent; a lead is converted only through /convert."""
     actor = _actor(request)
@@ -362,7 +362,7 @@ def update_lead(
 
 
 @router.delete("/leads/{lead_id}", response=DELETED, tags=["leads"])
-def delete_lead(request: HttpRequest, lead_id: int) -> HttpResponse:
+def delete_lead(request: HttpRequest, lead_id: Id) -> HttpResponse:
     """Delete a lead."""
     actor = _actor(request)
     lead = _lead(actor, lead_id)
@@ -374,7 +374,7 @@ def delete_lead(request: HttpRequest, lead_id: int) -> HttpResponse:
     "/leads/{lead_id}/convert", response={201: DealOut, **WRITE_ERRORS}, tags=["leads"]
 )
 def convert_lead(
-    request: HttpRequest, response: HttpResponse, lead_id: int, payload: ConvertLeadIn
+    request: HttpRequest, response: HttpResponse, lead_id: Id, payload: ConvertLeadIn
 ) -> Any:
     """Turn a lead into a deal, creating or linking its company and contact."""
     actor = _actor(request)
@@ -406,7 +406,7 @@ def list_pipelines(
 ) -> dict[str, Any]:
     """Sales pipelines with their stages in order."""
     rows = selectors.pipelines(_actor(request))
-    return paginate(request, response, rows, query, ["id", "name"])
+    return paginate(request, response, rows, query)
 
 
 @router.post(
@@ -427,7 +427,7 @@ def create_pipeline(
     response={200: PipelineOut, **COMMON_ERRORS},
     tags=["pipelines"],
 )
-def get_pipeline(request: HttpRequest, response: HttpResponse, pipeline_id: int) -> Any:
+def get_pipeline(request: HttpRequest, response: HttpResponse, pipeline_id: Id) -> Any:
     """One pipeline with its stages."""
     return _one(response, _pipeline(_actor(request), pipeline_id))
 
@@ -456,13 +456,7 @@ def list_deals(
         expected_close__gte=query.close_after,
         expected_close__lte=query.close_before,
     )
-    return paginate(
-        request,
-        response,
-        rows,
-        query,
-        [*SCOPED_SORTS, "title", "amount", "probability"],
-    )
+    return paginate(request, response, rows, query)
 
 
 @router.post("/deals", response={201: DealOut, **WRITE_ERRORS}, tags=["deals"])
@@ -476,7 +470,7 @@ def create_deal(request: HttpRequest, response: HttpResponse, payload: DealIn) -
 @router.get(
     "/deals/{deal_id}", response={200: DealOut, **COMMON_ERRORS}, tags=["deals"]
 )
-def get_deal(request: HttpRequest, response: HttpResponse, deal_id: int) -> Any:
+def get_deal(request: HttpRequest, response: HttpResponse, deal_id: Id) -> Any:
     """One deal."""
     return _one(response, _deal(_actor(request), deal_id))
 
@@ -485,7 +479,7 @@ def get_deal(request: HttpRequest, response: HttpResponse, deal_id: int) -> Any:
     "/deals/{deal_id}", response={200: DealOut, **WRITE_ERRORS}, tags=["deals"]
 )
 def update_deal(
-    request: HttpRequest, response: HttpResponse, deal_id: int, payload: DealPatch
+    request: HttpRequest, response: HttpResponse, deal_id: Id, payload: DealPatch
 ) -> Any:
     """Change the fields sent; a new stage_id moves the deal as /move does."""
     actor = _actor(request)
@@ -498,7 +492,7 @@ def update_deal(
     "/deals/{deal_id}/move", response={200: DealOut, **WRITE_ERRORS}, tags=["deals"]
 )
 def move_deal(
-    request: HttpRequest, response: HttpResponse, deal_id: int, payload: MoveDealIn
+    request: HttpRequest, response: HttpResponse, deal_id: Id, payload: MoveDealIn
 ) -> Any:
     """Move a deal to another stage of its pipeline; a won or lost stage closes it."""
     actor = _actor(request)
@@ -514,7 +508,7 @@ def move_deal(
 
 
 @router.delete("/deals/{deal_id}", response=DELETED, tags=["deals"])
-def delete_deal(request: HttpRequest, deal_id: int) -> HttpResponse:
+def delete_deal(request: HttpRequest, deal_id: Id) -> HttpResponse:
     """Delete a deal with its quotes and activities."""
     actor = _actor(request)
     deal = _deal(actor, deal_id)
@@ -556,7 +550,7 @@ def list_activities(
     )
     if query.done is not None:
         rows = rows.filter(done_at__isnull=not query.done)
-    return paginate(request, response, rows, query, [*SCOPED_SORTS, "occurred_at"])
+    return paginate(request, response, rows, query)
 
 
 @router.post(
@@ -576,7 +570,7 @@ def create_activity(
     response={200: ActivityOut, **COMMON_ERRORS},
     tags=["activities"],
 )
-def get_activity(request: HttpRequest, response: HttpResponse, activity_id: int) -> Any:
+def get_activity(request: HttpRequest, response: HttpResponse, activity_id: Id) -> Any:
     """One activity."""
     return _one(response, _activity(_actor(request), activity_id))
 
@@ -589,7 +583,7 @@ def get_activity(request: HttpRequest, response: HttpResponse, activity_id: int)
 def update_activity(
     request: HttpRequest,
     response: HttpResponse,
-    activity_id: int,
+    activity_id: Id,
     payload: ActivityPatch,
 ) -> Any:
     """Change the fields sent."""
@@ -607,7 +601,7 @@ def update_activity(
     tags=["activities"],
 )
 def complete_activity(
-    request: HttpRequest, response: HttpResponse, activity_id: int
+    request: HttpRequest, response: HttpResponse, activity_id: Id
 ) -> Any:
     """Mark a task done now."""
     actor = _actor(request)
@@ -617,7 +611,7 @@ def complete_activity(
 
 
 @router.delete("/activities/{activity_id}", response=DELETED, tags=["activities"])
-def delete_activity(request: HttpRequest, activity_id: int) -> HttpResponse:
+def delete_activity(request: HttpRequest, activity_id: Id) -> HttpResponse:
     """Delete an activity."""
     actor = _actor(request)
     activity = _activity(actor, activity_id)
@@ -644,13 +638,7 @@ def list_products(
     """The product and service catalogue."""
     rows = _text_filter(selectors.products(_actor(request)), query.q, "code", "name")
     rows = _exact(rows, is_active=query.is_active, currency=query.currency)
-    return paginate(
-        request,
-        response,
-        rows,
-        query,
-        ["id", "code", "name", "list_price", "created_at"],
-    )
+    return paginate(request, response, rows, query)
 
 
 @router.post("/products", response={201: ProductOut, **WRITE_ERRORS}, tags=["products"])
@@ -668,7 +656,7 @@ def create_product(
     response={200: ProductOut, **COMMON_ERRORS},
     tags=["products"],
 )
-def get_product(request: HttpRequest, response: HttpResponse, product_id: int) -> Any:
+def get_product(request: HttpRequest, response: HttpResponse, product_id: Id) -> Any:
     """One catalogue entry."""
     return _one(response, _product(_actor(request), product_id))
 
@@ -679,7 +667,7 @@ def get_product(request: HttpRequest, response: HttpResponse, product_id: int) -
     tags=["products"],
 )
 def update_product(
-    request: HttpRequest, response: HttpResponse, product_id: int, payload: ProductPatch
+    request: HttpRequest, response: HttpResponse, product_id: Id, payload: ProductPatch
 ) -> Any:
     """Change the fields sent."""
     actor = _actor(request)
@@ -691,7 +679,7 @@ def update_product(
 
 
 @router.delete("/products/{product_id}", response=DELETED, tags=["products"])
-def delete_product(request: HttpRequest, product_id: int) -> HttpResponse:
+def delete_product(request: HttpRequest, product_id: Id) -> HttpResponse:
     """Remove a product that no quote uses."""
     actor = _actor(request)
     product = _product(actor, product_id)
@@ -716,7 +704,7 @@ def list_quotes(
     """Quotes the caller may see, with their lines and totals."""
     rows = _scoped_filters(selectors.quotes(_actor(request)), query, "number", "notes")
     rows = _exact(rows, status=query.status, deal_id=query.deal)
-    return paginate(request, response, rows, query, [*SCOPED_SORTS, "number", "total"])
+    return paginate(request, response, rows, query)
 
 
 @router.post("/quotes", response={201: QuoteOut, **WRITE_ERRORS}, tags=["quotes"])
@@ -731,7 +719,7 @@ def create_quote(request: HttpRequest, response: HttpResponse, payload: QuoteIn)
 @router.get(
     "/quotes/{quote_id}", response={200: QuoteOut, **COMMON_ERRORS}, tags=["quotes"]
 )
-def get_quote(request: HttpRequest, response: HttpResponse, quote_id: int) -> Any:
+def get_quote(request: HttpRequest, response: HttpResponse, quote_id: Id) -> Any:
     """One quote with its lines."""
     return _one(response, _quote(_actor(request), quote_id))
 
@@ -740,7 +728,7 @@ def get_quote(request: HttpRequest, response: HttpResponse, quote_id: int) -> An
     "/quotes/{quote_id}", response={200: QuoteOut, **WRITE_ERRORS}, tags=["quotes"]
 )
 def update_quote(
-    request: HttpRequest, response: HttpResponse, quote_id: int, payload: QuotePatch
+    request: HttpRequest, response: HttpResponse, quote_id: Id, payload: QuotePatch
 ) -> Any:
     """Change the fields sent; `lines`, when sent, replaces every line."""
     actor = _actor(request)
@@ -759,7 +747,7 @@ def update_quote(
 
 
 @router.delete("/quotes/{quote_id}", response=DELETED, tags=["quotes"])
-def delete_quote(request: HttpRequest, quote_id: int) -> HttpResponse:
+def delete_quote(request: HttpRequest, quote_id: Id) -> HttpResponse:
     """Delete a quote and its lines."""
     actor = _actor(request)
     quote = _quote(actor, quote_id)

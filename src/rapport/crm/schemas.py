@@ -17,7 +17,7 @@ from ninja import Schema
 from pydantic import Field
 
 from rapport.accounts.schemas import UserRefOut
-from rapport.core.api import ListQuery
+from rapport.core.api import Id, ListQuery, sorted_by
 from rapport.crm.models import (
     CURRENCIES,
     Activity,
@@ -87,7 +87,7 @@ class ScopedOut(RecordOut):
     """A record with an owner and a team, which decide who sees it."""
 
     owner: UserRefOut
-    team_id: int | None
+    team_id: Id | None
 
 
 # --- Companies ----------------------------------------------------------------------
@@ -109,7 +109,7 @@ class CompanyPatch(Schema):
     website: str = Field(None, max_length=200)
     address: str = Field(None, max_length=300)
     notes: str = None  # type: ignore[assignment]
-    owner_id: int = Field(None, description="Give the record to another user.")
+    owner_id: Id = Field(None, description="Give the record to another user.")
 
 
 class CompanyIn(CompanyPatch):
@@ -159,12 +159,12 @@ class ContactMethodOut(Schema):
 class ContactPatch(Schema):
     """Fields of a contact to change; `methods`, when sent, replaces all of them."""
 
-    company_id: int | None = None
+    company_id: Id | None = None
     name: str = Field(None, min_length=1, max_length=100)
     title: str = Field(None, max_length=100)
     department: str = Field(None, max_length=100)
     notes: str = None  # type: ignore[assignment]
-    owner_id: int = Field(None, description="Give the record to another user.")
+    owner_id: Id = Field(None, description="Give the record to another user.")
     methods: list[ContactMethodIn] = Field(
         None, description="Phones and e-mail addresses; replaces the current ones."
     )
@@ -209,9 +209,9 @@ class LeadPatch(Schema):
     currency: str = choice(CURRENCY_CODES)
     status: str = choice([s for s in Lead.Status.values if s != Lead.Status.CONVERTED])
     notes: str = None  # type: ignore[assignment]
-    company_id: int | None = None
-    contact_id: int | None = None
-    owner_id: int = Field(None, description="Give the record to another user.")
+    company_id: Id | None = None
+    contact_id: Id | None = None
+    owner_id: Id = Field(None, description="Give the record to another user.")
 
 
 class LeadIn(LeadPatch):
@@ -235,23 +235,23 @@ class LeadOut(ScopedOut):
     currency: str
     status: str
     notes: str
-    company_id: int | None
-    contact_id: int | None
+    company_id: Id | None
+    contact_id: Id | None
     converted_at: datetime | None
 
 
 class ConvertLeadIn(Schema):
     """How to convert a lead: link or create its company and contact, open a deal."""
 
-    company_id: int | None = Field(
+    company_id: Id | None = Field(
         None, description="Link this company instead of creating one."
     )
-    contact_id: int | None = Field(
+    contact_id: Id | None = Field(
         None, description="Link this contact instead of creating one."
     )
     deal_title: str | None = Field(None, min_length=1, max_length=200)
     amount: Decimal | None = money("Defaults to the lead's budget.")
-    pipeline_id: int | None = Field(
+    pipeline_id: Id | None = Field(
         None, description="Defaults to the default pipeline."
     )
     expected_close: date | None = None
@@ -306,10 +306,10 @@ class DealPatch(Schema):
     """Fields of a deal to change; a stage change follows the rules of /move."""
 
     title: str = Field(None, min_length=1, max_length=200)
-    company_id: int = None  # type: ignore[assignment]
-    contact_id: int | None = None
-    lead_id: int | None = None
-    stage_id: int = None  # type: ignore[assignment]
+    company_id: Id = None  # type: ignore[assignment]
+    contact_id: Id | None = None
+    lead_id: Id | None = None
+    stage_id: Id = None  # type: ignore[assignment]
     amount: Decimal = money()
     currency: str = choice(CURRENCY_CODES)
     probability: int = Field(None, ge=0, le=100)
@@ -317,15 +317,15 @@ class DealPatch(Schema):
     lost_reason: str = Field(None, max_length=200)
     discount_pct: Decimal = percent()
     notes: str = None  # type: ignore[assignment]
-    owner_id: int = Field(None, description="Give the record to another user.")
+    owner_id: Id = Field(None, description="Give the record to another user.")
 
 
 class DealIn(DealPatch):
     """A new deal; pipeline and stage default to the default pipeline's first stage."""
 
     title: str = Field(min_length=1, max_length=200)
-    company_id: int
-    pipeline_id: int = None  # type: ignore[assignment]
+    company_id: Id
+    pipeline_id: Id = None  # type: ignore[assignment]
 
 
 class StageRefOut(Schema):
@@ -343,7 +343,7 @@ class DealOut(ScopedOut):
     title: str
     company: RefOut
     contact: RefOut | None
-    lead_id: int | None
+    lead_id: Id | None
     pipeline: RefOut
     stage: StageRefOut
     amount: Decimal
@@ -359,7 +359,7 @@ class DealOut(ScopedOut):
 class MoveDealIn(Schema):
     """The stage to move the deal to; a lost stage needs a reason."""
 
-    stage_id: int
+    stage_id: Id
     lost_reason: str | None = Field(None, max_length=200)
 
 
@@ -372,15 +372,15 @@ class ActivityPatch(Schema):
     kind: str = choice(Activity.Kind)
     subject: str = Field(None, min_length=1, max_length=200)
     body: str = None  # type: ignore[assignment]
-    company_id: int | None = None
-    contact_id: int | None = None
-    lead_id: int | None = None
-    deal_id: int | None = None
+    company_id: Id | None = None
+    contact_id: Id | None = None
+    lead_id: Id | None = None
+    deal_id: Id | None = None
     occurred_at: datetime = None  # type: ignore[assignment]
     due_at: datetime | None = None
     remind_at: datetime | None = None
     done_at: datetime | None = None
-    owner_id: int = Field(None, description="Give the record to another user.")
+    owner_id: Id = Field(None, description="Give the record to another user.")
 
 
 class ActivityIn(ActivityPatch):
@@ -396,10 +396,10 @@ class ActivityOut(ScopedOut):
     kind: str
     subject: str
     body: str
-    company_id: int | None
-    contact_id: int | None
-    lead_id: int | None
-    deal_id: int | None
+    company_id: Id | None
+    contact_id: Id | None
+    lead_id: Id | None
+    deal_id: Id | None
     occurred_at: datetime
     due_at: datetime | None
     remind_at: datetime | None
@@ -447,7 +447,7 @@ class ProductOut(RecordOut):
 class QuoteLineIn(Schema):
     """One line of a quote; price and description default to the product's."""
 
-    product_id: int | None = None
+    product_id: Id | None = None
     description: str | None = Field(None, max_length=300)
     quantity: Decimal = Field(Decimal("1"), ge=0, max_digits=12, decimal_places=2)
     unit_price: Decimal | None = money()
@@ -460,7 +460,7 @@ class QuoteLineOut(Schema):
     """One product or service on a quote, with its net amount."""
 
     id: int
-    product_id: int | None
+    product_id: Id | None
     description: str
     quantity: Decimal
     unit_price: Decimal
@@ -477,14 +477,14 @@ class QuotePatch(Schema):
     discount_pct: Decimal = percent()
     tax_pct: Decimal = percent()
     notes: str = None  # type: ignore[assignment]
-    owner_id: int = Field(None, description="Give the record to another user.")
+    owner_id: Id = Field(None, description="Give the record to another user.")
     lines: list[QuoteLineIn] = Field(None, description="Replaces every line.")
 
 
 class QuoteIn(QuotePatch):
     """A new quote for a deal; totals are computed from the lines."""
 
-    deal_id: int
+    deal_id: Id
     lines: list[QuoteLineIn] = Field(default_factory=list)
 
 
@@ -513,11 +513,15 @@ class QuoteOut(ScopedOut):
 # --- List filters -------------------------------------------------------------------
 
 
+SCOPED_SORTS = ("id", "created_at", "updated_at")
+
+
 class ScopedFilter(ListQuery):
     """Filters every owned record understands."""
 
-    owner: int | None = Field(None, description="Owner's user id.")
-    team: int | None = Field(None, description="Team id.")
+    sort: str = sorted_by(*SCOPED_SORTS)
+    owner: Id | None = Field(None, description="Owner's user id.")
+    team: Id | None = Field(None, description="Team id.")
     q: str | None = Field(
         None, max_length=100, description="Text the name or title contains."
     )
@@ -529,6 +533,8 @@ class ScopedFilter(ListQuery):
 class CompanyFilter(ScopedFilter):
     """Filters and sort of the company list."""
 
+    sort: str = sorted_by(*SCOPED_SORTS, "name")
+
     industry: str = choice(Industry)
     region: str = choice(Region)
     tier: str = choice(Tier)
@@ -537,11 +543,15 @@ class CompanyFilter(ScopedFilter):
 class ContactFilter(ScopedFilter):
     """Filters and sort of the contact list."""
 
-    company: int | None = Field(None, description="Company id.")
+    sort: str = sorted_by(*SCOPED_SORTS, "name")
+
+    company: Id | None = Field(None, description="Company id.")
 
 
 class LeadFilter(ScopedFilter):
     """Filters and sort of the lead list."""
+
+    sort: str = sorted_by(*SCOPED_SORTS, "title")
 
     status: str = choice(Lead.Status)
     source: str = choice(Lead.Source)
@@ -552,9 +562,11 @@ class LeadFilter(ScopedFilter):
 class DealFilter(ScopedFilter):
     """Filters and sort of the deal list."""
 
-    company: int | None = Field(None, description="Company id.")
-    pipeline: int | None = Field(None, description="Pipeline id.")
-    stage: int | None = Field(None, description="Stage id.")
+    sort: str = sorted_by(*SCOPED_SORTS, "title", "amount", "probability")
+
+    company: Id | None = Field(None, description="Company id.")
+    pipeline: Id | None = Field(None, description="Pipeline id.")
+    stage: Id | None = Field(None, description="Stage id.")
     outcome: str = choice(Stage.Outcome, "open, won or lost.")
     amount_min: Decimal | None = None
     amount_max: Decimal | None = None
@@ -565,11 +577,13 @@ class DealFilter(ScopedFilter):
 class ActivityFilter(ScopedFilter):
     """Filters and sort of the activity list."""
 
+    sort: str = sorted_by(*SCOPED_SORTS, "occurred_at")
+
     kind: str = choice(Activity.Kind)
-    company: int | None = Field(None, description="Company id.")
-    contact: int | None = Field(None, description="Contact id.")
-    lead: int | None = Field(None, description="Lead id.")
-    deal: int | None = Field(None, description="Deal id.")
+    company: Id | None = Field(None, description="Company id.")
+    contact: Id | None = Field(None, description="Contact id.")
+    lead: Id | None = Field(None, description="Lead id.")
+    deal: Id | None = Field(None, description="Deal id.")
     done: bool | None = Field(None, description="true: done tasks; false: open ones.")
     occurred_after: datetime | None = None
     occurred_before: datetime | None = None
@@ -577,6 +591,8 @@ class ActivityFilter(ScopedFilter):
 
 class ProductFilter(ListQuery):
     """Filters and sort of the product catalogue."""
+
+    sort: str = sorted_by("id", "code", "name", "list_price", "created_at")
 
     q: str | None = Field(
         None, max_length=100, description="Text the code or name contains."
@@ -588,9 +604,13 @@ class ProductFilter(ListQuery):
 class QuoteFilter(ScopedFilter):
     """Filters and sort of the quote list."""
 
+    sort: str = sorted_by(*SCOPED_SORTS, "number", "total")
+
     status: str = choice(Quote.Status)
-    deal: int | None = Field(None, description="Deal id.")
+    deal: Id | None = Field(None, description="Deal id.")
 
 
 class PipelineFilter(ListQuery):
     """Sort of the pipeline list."""
+
+    sort: str = sorted_by("id", "name")
