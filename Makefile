@@ -21,6 +21,9 @@ BIN := $(VENV)/bin
 XDIST ?= auto
 PIP := $(BIN)/python -m pip install --disable-pip-version-check --quiet
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider -n $(XDIST)
+# The database servers get the whole suite but the browser tests (UI on SQLite
+# is enough) and the Redis queue tests (their own step).
+ON_SERVER_DB := -m "not browser and not redis"
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
@@ -81,27 +84,29 @@ require-services:
 	  done; \
 	fi
 
+# Tests marked `redis` need QUEUE_URL to name Redis; they run in test-redis.
 test-sqlite: $(DEV_STAMP)
 	@echo "== tests on SQLite (browser tests included)"
-	env -u DATABASE_URL -u QUEUE_URL $(PYTEST)
+	env -u DATABASE_URL -u QUEUE_URL $(PYTEST) -m "not redis"
 
 test-postgres: $(DEV_STAMP)
 	@if [[ -n "$${POSTGRES_URL:-}" ]]; then \
 	  echo "== tests on PostgreSQL"; \
-	  DATABASE_URL="$$POSTGRES_URL" $(PYTEST) -m "not browser"; \
+	  env -u QUEUE_URL DATABASE_URL="$$POSTGRES_URL" $(PYTEST) $(ON_SERVER_DB); \
 	else echo "== PostgreSQL skipped: POSTGRES_URL is not set"; fi
 
 test-mariadb: $(DEV_STAMP)
 	@if [[ -n "$${MARIADB_URL:-}" ]]; then \
 	  echo "== tests on MariaDB"; \
-	  DATABASE_URL="$$MARIADB_URL" $(PYTEST) -m "not browser"; \
+	  env -u QUEUE_URL DATABASE_URL="$$MARIADB_URL" $(PYTEST) $(ON_SERVER_DB); \
 	else echo "== MariaDB skipped: MARIADB_URL is not set"; fi
 
 # The queue tests share one Redis database, so they run in one process.
 test-redis: $(DEV_STAMP)
 	@if [[ -n "$${REDIS_URL:-}" ]]; then \
 	  echo "== worker and queue tests on Redis"; \
-	  QUEUE_URL="$$REDIS_URL" $(BIN)/python -m pytest -p no:cacheprovider -m redis; \
+	  env -u DATABASE_URL QUEUE_URL="$$REDIS_URL" \
+	    $(BIN)/python -m pytest -p no:cacheprovider -m redis; \
 	else echo "== Redis skipped: REDIS_URL is not set"; fi
 
 test-e2e: $(DEV_STAMP)
