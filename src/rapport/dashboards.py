@@ -8,13 +8,21 @@ queries however much data there is.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Max,
+    QuerySet,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from rapport.accounts import selectors as accounts
@@ -79,6 +87,21 @@ def open_tasks(user: Any) -> QuerySet[Activity]:
     return crm.activities(user).filter(kind=Activity.Kind.TASK, done_at__isnull=True)
 
 
+def stale_deals(deals: QuerySet[Deal], cutoff: datetime) -> QuerySet[Deal]:
+    """Open deals nobody has logged an activity on since `cutoff`, quietest first.
+
+    A deal with no activity at all counts from its creation, so a new deal is not
+    stale on its first day.
+    """
+    return (
+        deals.annotate(
+            last_touch=Coalesce(Max("activities__occurred_at"), F("created_at"))
+        )
+        .filter(last_touch__lt=cutoff)
+        .order_by("last_touch", "id")
+    )
+
+
 def pipeline_by_stage(deals: QuerySet[Deal]) -> list[StageRow]:
     """Open deals per stage name with their amounts per currency, in stage order."""
     rows: dict[str, StageRow] = {}
@@ -89,7 +112,8 @@ def pipeline_by_stage(deals: QuerySet[Deal]) -> list[StageRow]:
     )
     for group in grouped:
         row = rows.setdefault(
-            group["stage__name"], StageRow(group["stage__name"], group["stage__position"])
+            group["stage__name"],
+            StageRow(group["stage__name"], group["stage__position"]),
         )
         row.count += group["n"]
         row.amounts.add(group["currency"], group["total"])
@@ -101,9 +125,7 @@ def pipeline_by_owner(deals: QuerySet[Deal]) -> list[OwnerRow]:
     rows: dict[int, OwnerRow] = {}
     grouped = (
         deals.order_by()
-        .values(
-            "owner_id", "owner__display_name", "owner__username", "currency"
-        )
+        .values("owner_id", "owner__display_name", "owner__username", "currency")
         .annotate(n=Count("id"), total=Sum("amount"))
     )
     for group in grouped:
@@ -180,7 +202,7 @@ def sales_manager_home(user: Any) -> dict[str, Any]:
     """The team's pipeline value by stage, each member's open deals, stale deals."""
     now = timezone.now()
     team = open_deals(user)
-    stale = team.filter(updated_at__lt=now - STALE_AFTER)
+    stale = stale_deals(team, now - STALE_AFTER)
     stages = pipeline_by_stage(team)
     return {
         "open_deal_count": capped_count(team),
@@ -190,7 +212,7 @@ def sales_manager_home(user: Any) -> dict[str, Any]:
         "stages": stages,
         "chart": stage_chart(stages),
         "owners": pipeline_by_owner(team),
-        "stale_deals": list(stale.order_by("updated_at")[:LIST_SIZE]),
+        "stale_deals": list(stale[:LIST_SIZE]),
         "stale_days": STALE_AFTER.days,
         "now": now,
     }
@@ -229,9 +251,7 @@ def executive_home(user: Any) -> dict[str, Any]:
         "weighted_amounts": totals(pipeline, weighted=True),
         "won_this_count": capped_count(this_quarter),
         "won_last_count": capped_count(last_quarter),
-        "won_rows": [
-            (c, this_amounts.get(c), last_amounts.get(c)) for c in currencies
-        ],
+        "won_rows": [(c, this_amounts.get(c), last_amounts.get(c)) for c in currencies],
         "stages": stages,
         "chart": stage_chart(stages),
         "top_deals": list(pipeline.order_by("-amount", "-id")[:LIST_SIZE]),
@@ -242,8 +262,8 @@ def executive_home(user: Any) -> dict[str, Any]:
 
 def finance_home(user: Any) -> dict[str, Any]:
     """Accepted quotes and won deals, the work that becomes contracts and invoices."""
-    accepted = crm.quotes(user).prefetch_related(None).filter(
-        status=Quote.Status.ACCEPTED
+    accepted = (
+        crm.quotes(user).prefetch_related(None).filter(status=Quote.Status.ACCEPTED)
     )
     won = won_deals(user)
     this_start = _local_midnight(quarter_start(timezone.localdate()))
@@ -270,7 +290,9 @@ def admin_home(user: Any) -> dict[str, Any]:
         "user_count": capped_count(users),
         "users": list(users.order_by("-date_joined", "-id")[: LIST_SIZE + 4]),
         "teams": list(
-            accounts.teams().select_related("manager").annotate(member_count=Count("members"))
+            accounts.teams()
+            .select_related("manager")
+            .annotate(member_count=Count("members"))
         ),
         "jobs": list(Job.objects.select_related("user").order_by("-id")[:LIST_SIZE]),
         "failed_job_count": capped_count(Job.objects.filter(status=Job.Status.FAILED)),

@@ -55,7 +55,11 @@ def test_correct_password_signs_in_and_clears_failures(client, rep, login_url):
 def test_external_next_is_ignored(client, rep, login_url):
     response = client.post(
         login_url,
-        {"username": rep.username, "password": PASSWORD, "next": "https://evil.example/"},
+        {
+            "username": rep.username,
+            "password": PASSWORD,
+            "next": "https://evil.example/",
+        },
     )
 
     assert response.status_code == 302

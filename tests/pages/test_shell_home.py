@@ -40,12 +40,20 @@ def fill(owner, n: int) -> None:
     now = timezone.now()
     for i in range(n):
         deal = DealFactory(owner=owner, amount=1000 * (i + 1))
-        Deal.objects.filter(pk=deal.pk).update(updated_at=now - timedelta(days=60))
+        Deal.objects.filter(pk=deal.pk).update(created_at=now - timedelta(days=60))
         won = DealFactory(owner=owner, stage=won_stage(), closed_at=now)
         QuoteFactory(owner=owner, deal=won, status=Quote.Status.ACCEPTED)
-        ActivityFactory(owner=owner, company=deal.company, deal=deal)
         ActivityFactory(
-            owner=owner, kind="task", deal=deal, company=deal.company,
+            owner=owner,
+            company=deal.company,
+            deal=deal,
+            occurred_at=now - timedelta(days=40),
+        )
+        ActivityFactory(
+            owner=owner,
+            kind="task",
+            deal=deal,
+            company=deal.company,
             due_at=now + timedelta(days=(i % 3) - 1),
         )
         LeadFactory(owner=owner)
@@ -120,14 +128,36 @@ def test_manager_does_not_see_another_teams_pipeline(client, manager, outsider):
     assert "¥777,000" not in html
 
 
+def test_manager_sees_deals_without_recent_activity_as_stale(client, manager, rep):
+    # given one deal last touched 40 days ago and one touched yesterday
+    now = timezone.now()
+    quiet = DealFactory(owner=rep, title="Quiet deal")
+    busy = DealFactory(owner=rep, title="Busy deal")
+    Deal.objects.filter(pk__in=[quiet.pk, busy.pk]).update(
+        created_at=now - timedelta(days=90)
+    )
+    ActivityFactory(owner=rep, deal=quiet, occurred_at=now - timedelta(days=40))
+    ActivityFactory(owner=rep, deal=busy, occurred_at=now - timedelta(days=1))
+    client.force_login(manager)
+
+    # when the manager opens the home page
+    html = client.get("/").content.decode()
+
+    # then only the quiet deal is in the stale section
+    stale = html.split('data-section="stale"')[1]
+    assert "Quiet deal" in stale
+    assert "Busy deal" not in stale
+
+
 def test_executive_compares_won_quarters(client, make_user):
     # given one deal won now and one won a quarter ago
     executive = make_user("executive")
     rep = make_user("sales_rep")
     now = timezone.now()
     DealFactory(owner=rep, stage=won_stage(), closed_at=now, amount=5000)
-    DealFactory(owner=rep, stage=won_stage(), closed_at=now - timedelta(days=95),
-                amount=3000)
+    DealFactory(
+        owner=rep, stage=won_stage(), closed_at=now - timedelta(days=95), amount=3000
+    )
     client.force_login(executive)
 
     # when the executive opens the home page

@@ -14,7 +14,6 @@ from rapport.core.models import Job, Notification
 from rapport.core.services import notify
 from rapport.crm import services as crm
 
-
 # --- search -----------------------------------------------------------------------
 
 
@@ -131,7 +130,9 @@ def test_mark_all_read_touches_only_own_notifications(client, rep, manager):
     assert Notification.objects.get(pk=theirs.pk).read_at is None
 
 
-def test_inbox_lists_only_own_notifications_and_blocks_script_links(client, rep, manager):
+def test_inbox_lists_only_own_notifications_and_blocks_script_links(
+    client, rep, manager
+):
     notify([rep], "Mine", url="javascript:alert(1)")
     notify([manager], "Not mine")
     client.force_login(rep)
@@ -179,8 +180,9 @@ def test_admin_sees_every_job(client, rep, admin_user):
 
 
 def test_jobs_page_polls_while_a_job_runs_and_stops_after(client, rep):
-    job = Job.objects.create(user=rep, kind="x", title="Long", status=Job.Status.RUNNING,
-                             progress=40)
+    job = Job.objects.create(
+        user=rep, kind="x", title="Long", status=Job.Status.RUNNING, progress=40
+    )
     client.force_login(rep)
 
     running = client.get(reverse("jobs")).content.decode()
@@ -195,8 +197,12 @@ def test_jobs_page_polls_while_a_job_runs_and_stops_after(client, rep):
 
 def test_job_detail_shows_log_and_error_and_hides_others_jobs(client, rep, manager):
     mine = Job.objects.create(
-        user=rep, kind="x", title="Broken", status=Job.Status.FAILED,
-        log="[10:00:00] started\n", error="ValueError: bad row 7",
+        user=rep,
+        kind="x",
+        title="Broken",
+        status=Job.Status.FAILED,
+        log="[10:00:00] started\n",
+        error="ValueError: bad row 7",
     )
     theirs = Job.objects.create(user=manager, kind="x", title="Other")
     client.force_login(rep)
@@ -277,7 +283,9 @@ def test_revoking_a_token_stops_it(client, rep):
     raw = client.session["rapport.new_api_token"]["raw"]
     token = ApiToken.objects.get(user=rep)
 
-    response = client.post(reverse("accounts:token_revoke", args=[token.pk]), follow=True)
+    response = client.post(
+        reverse("accounts:token_revoke", args=[token.pk]), follow=True
+    )
 
     assert "Revoked" in response.content.decode()
     assert authenticate_token(raw) is None
@@ -308,7 +316,7 @@ def test_token_expiry_is_the_end_of_the_chosen_day(client, rep):
     assert timezone.localtime(token.expires_at).date() == tomorrow
 
 
-# --- languages and page safety -----------------------------------------------------------
+# --- languages and page safety -------------------------------------------------
 
 
 def test_browser_language_is_honoured_on_first_visit(client, db):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -29,7 +31,7 @@ logger = logging.getLogger(__name__)
 NEW_TOKEN_SESSION_KEY = "rapport.new_api_token"
 
 
-def _locked_message(until: timezone.datetime) -> str:
+def _locked_message(until: datetime) -> str:
     local = timezone.localtime(until)
     return _(
         "Too many failed sign-ins for this user name. Signing in is locked until "
@@ -84,7 +86,9 @@ class LoginView(View):
     def _next(self, request: HttpRequest) -> str:
         target = request.POST.get("next") or request.GET.get("next") or ""
         if target and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            target,
+            allowed_hosts={request.get_host()},
+            require_https=request.is_secure(),
         ):
             return target
         return resolve_url(settings.LOGIN_REDIRECT_URL)
@@ -92,7 +96,10 @@ class LoginView(View):
     def _render(
         self, request: HttpRequest, form: LoginForm, status: int = 200
     ) -> HttpResponse:
-        context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
+        context = {
+            "form": form,
+            "next": request.POST.get("next") or request.GET.get("next", ""),
+        }
         return TemplateResponse(request, self.template_name, context, status=status)
 
 
@@ -101,7 +108,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 class ApiTokenListView(LoginRequiredMixin, View):
-    """The user's API tokens; a new token's raw value is shown once, right after creation."""
+    """The user's API tokens; a new token's raw value is shown once, after creation."""
 
     template_name = "accounts/tokens.html"
 
@@ -128,7 +135,11 @@ class ApiTokenListView(LoginRequiredMixin, View):
             return self._render(request, form, status=422)
 
         # Kept in the session only until the next page view, which shows it once.
-        request.session[NEW_TOKEN_SESSION_KEY] = {"id": token.pk, "name": token.name, "raw": raw}
+        request.session[NEW_TOKEN_SESSION_KEY] = {
+            "id": token.pk,
+            "name": token.name,
+            "raw": raw,
+        }
         return redirect("accounts:tokens")
 
     def _render(
@@ -138,8 +149,14 @@ class ApiTokenListView(LoginRequiredMixin, View):
         new_token: dict | None = None,
         status: int = 200,
     ) -> HttpResponse:
-        tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")[:100]
-        context = {"form": form, "tokens": tokens, "new_token": new_token, "now": timezone.now()}
+        user: Any = request.user
+        tokens = ApiToken.objects.filter(user=user).order_by("-created_at")[:100]
+        context = {
+            "form": form,
+            "tokens": tokens,
+            "new_token": new_token,
+            "now": timezone.now(),
+        }
         return TemplateResponse(request, self.template_name, context, status=status)
 
 
@@ -151,5 +168,7 @@ class ApiTokenRevokeView(LoginRequiredMixin, View):
             token = services.revoke_api_token(request.user, pk)  # type: ignore[arg-type]
         except NotFound:
             raise Http404 from None
-        messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+        messages.success(
+            request, _("The token “%(name)s” is revoked.") % {"name": token.name}
+        )
         return redirect("accounts:tokens")

@@ -6,8 +6,8 @@ import json
 import logging
 from typing import Any
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -81,7 +81,8 @@ class NotificationListView(LoginRequiredMixin, View):
     """The user's notifications, newest first, with unread ones marked."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        mine = Notification.objects.filter(recipient=request.user)
+        user: Any = request.user
+        mine = Notification.objects.filter(recipient=user)
         rows, next_cursor = _page(mine, _cursor(request), NOTIFICATIONS_PER_PAGE)
         return TemplateResponse(
             request,
@@ -98,7 +99,8 @@ class NotificationReadView(LoginRequiredMixin, View):
     """Mark one of the user's notifications read; htmx swaps the row in place."""
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        notification = Notification.objects.filter(pk=pk, recipient=request.user).first()
+        user: Any = request.user
+        notification = Notification.objects.filter(pk=pk, recipient=user).first()
         if notification is None:
             raise Http404
 
@@ -138,7 +140,9 @@ class JobListView(LoginRequiredMixin, View):
     """Background jobs with status and progress; refreshes itself while any runs."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        rows, next_cursor = _page(_visible_jobs(request.user), _cursor(request), JOBS_PER_PAGE)
+        rows, next_cursor = _page(
+            _visible_jobs(request.user), _cursor(request), JOBS_PER_PAGE
+        )
         context = {
             "jobs": rows,
             "next_cursor": next_cursor,

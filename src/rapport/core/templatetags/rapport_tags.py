@@ -6,7 +6,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import QueryDict
 
 register = template.Library()
@@ -43,8 +42,8 @@ def capped(value: Any, cap: int = 100) -> str:
     except (TypeError, ValueError):
         return ""
     if number >= int(cap):
-        return f"{intcomma(int(cap))}+"
-    return str(intcomma(number))
+        return f"{int(cap):,}+"
+    return f"{number:,}"
 
 
 @register.filter
@@ -57,7 +56,8 @@ def money(value: Any, currency: str = "") -> str:
     except (InvalidOperation, TypeError, ValueError):
         return str(value)
     sign = CURRENCY_SIGNS.get(currency, f"{currency} " if currency else "")
-    return f"{sign}{intcomma(int(amount))}"
+    # Grouped with commas in both languages: Chinese finance writes 1,234,000 too.
+    return f"{sign}{int(amount):,}"
 
 
 @register.filter
@@ -93,7 +93,7 @@ def query_with(context: template.Context, **changes: Any) -> str:
 
 @register.filter
 def amounts(value: Any) -> str:
-    """Money in several currencies, biggest first: "¥1,200,000 · $30,000"; "—" if none."""
+    """Money in several currencies, biggest first: "¥1,200 · $30"; "—" if none."""
     pairs = value.items() if value is not None else []
     parts = [money(amount, currency) for currency, amount in pairs if amount]
     return " · ".join(parts) if parts else "—"
