@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import timedelta
 from decimal import Decimal
 
@@ -110,6 +112,61 @@ def test_unknown_sort_and_bad_cursor_are_field_errors(api_as, manager):
     assert bad_cursor.status_code == 422
     assert bad_cursor.json()["errors"][0]["field"] == "cursor"
     assert other_sort.status_code == 422
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"s": "-created_at", "v": "not a time", "id": 5},
+        {"s": "-created_at", "v": None, "id": 5},
+        {"s": "-created_at", "v": "2026-01-01T00:00:00+00:00", "id": 2**70},
+        ["not", "an", "object"],
+    ],
+)
+def test_tampered_cursors_are_field_errors(api_as, manager, payload):
+    raw = json.dumps(payload).encode()
+    cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    response = api_as(manager).get(
+        "/companies", {"sort": "-created_at", "cursor": cursor}
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "cursor"
+
+
+@pytest.mark.parametrize(
+    ("moment", "status"),
+    [
+        ("0776-12-07T05:19:37+23:30", 422),  # before the year 1000
+        ("0001-01-01T00:00:00+01:00", 422),  # before year 1 in UTC
+        ("1760-01-16T23:12:12-22:43", 200),  # an odd offset, normalised to UTC
+    ],
+)
+def test_odd_dates_in_filters(api_as, manager, moment, status):
+    CompanyFactory(owner=manager)
+
+    response = api_as(manager).get("/companies", {"created_after": moment})
+
+    assert response.status_code == status
+    if status == 422:
+        assert response.json()["errors"][0]["field"] == "created_after"
+
+
+def test_offsets_are_normalised_to_utc(api_as, manager):
+    company = CompanyFactory(owner=manager)
+    just_before = (company.created_at - timedelta(seconds=1)).astimezone(
+        timezone.get_fixed_timezone(-(13 * 60 + 30))
+    )
+
+    ids = [
+        c["id"]
+        for c in api_as(manager)
+        .get("/companies", {"created_after": just_before.isoformat()})
+        .json()["items"]
+    ]
+
+    assert ids == [company.pk]
 
 
 def test_count_is_capped_never_exact_beyond_the_cap(api_as, manager, monkeypatch):

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from rapport.core.api import Id, ListQuery, sorted_by
+from rapport.core.api import Id, ListQuery, Moment, sorted_by
 
 
 class TeamRefOut(Schema):
@@ -51,7 +51,7 @@ class TokenIn(Schema):
 
     name: str = Field(min_length=1, max_length=100)
     access: Literal["read", "write"] = "write"
-    expires_at: datetime | None = None
+    expires_at: Moment | None = None
 
 
 class TokenOut(Schema):

@@ -16,7 +16,7 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Generic, TypeVar
@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 
 import ninja
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -36,7 +37,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import DocsBase
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from rapport.core.errors import PreconditionFailed, RapportError, ValidationFailed
 from rapport.core.models import IdempotencyRecord
@@ -46,6 +47,31 @@ logger = logging.getLogger(__name__)
 PROBLEM_TYPE = "application/problem+json"
 # A record id as the databases store it; larger numbers are refused up front.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+def _moment(value: datetime) -> datetime:
+    """An aware datetime in UTC, within the years every supported database stores."""
+    try:
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        value = value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ValueError(
+            "Give a date and time between the years 1000 and 9999."
+        ) from None
+    return _in_range(value)
+
+
+def _in_range(value: Any) -> Any:
+    if not 1000 <= value.year <= 9999:
+        raise ValueError("Give a date between the years 1000 and 9999.")
+    return value
+
+
+# Input dates and times: offsets are normalised to UTC (PostgreSQL refuses odd
+# ones) and years kept to what MariaDB can store.
+Moment = Annotated[datetime, AfterValidator(_moment)]
+Day = Annotated[date, AfterValidator(_in_range)]
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # The headers of an answer that a replay must repeat besides the body.
 _REPLAYED_HEADERS = ("ETag", "Location", "Link")
@@ -299,15 +325,23 @@ def encode_cursor(sort: Sort, obj: models.Model) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, sort: Sort) -> tuple[Any, int]:
+def decode_cursor(
+    cursor: str, sort: Sort, model: type[models.Model]
+) -> tuple[Any, int]:
     """The (value, id) behind a cursor; 422 if malformed or made for another sort."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode()))
         if data["s"] != sort.key or not isinstance(data["id"], int):
             raise ValueError("cursor is for another sort")
-        return data["v"], data["id"]
-    except (ValueError, KeyError, TypeError, binascii.Error):
+        if not 0 < data["id"] < 2**63:
+            raise ValueError("cursor id out of range")
+        # A hand-made cursor must still hold a value of the sort field's type.
+        value = model._meta.get_field(sort.field).to_python(data["v"])
+        if value is None:
+            raise ValueError("cursor without a value")
+        return value, data["id"]
+    except (ValueError, KeyError, TypeError, binascii.Error, DjangoValidationError):
         raise ValidationFailed.single(
             "cursor", _("This cursor is invalid or belongs to another sort order.")
         ) from None
@@ -330,7 +364,7 @@ def paginate(
     rows = queryset.order_by(*order.order_by())
     matching = rows
     if query.cursor:
-        value, pk = decode_cursor(query.cursor, order)
+        value, pk = decode_cursor(query.cursor, order, queryset.model)
         rows = rows.filter(order.after(value, pk))
 
     items = list(rows[: size + 1])
@@ -594,10 +628,13 @@ class RapportAPI(NinjaAPI):
         self.add_decorator(guard_writes, mode="view")
 
     def get_openapi_schema(self, **kwargs: Any) -> Any:
-        """The OpenAPI document, with error answers typed as problem documents."""
+        """The OpenAPI document: docstrings as summaries, errors as problems."""
         schema = super().get_openapi_schema(**kwargs)
         for item in schema["paths"].values():
             for operation in item.values():
+                # The endpoint's one-line docstring says more than its name.
+                if operation.get("description"):
+                    operation["summary"] = operation["description"].strip()
                 for status, answer in operation.get("responses", {}).items():
                     content = answer.get("content", {})
                     if int(status) >= 400 and "application/json" in content:

@@ -17,7 +17,7 @@ from ninja import Schema
 from pydantic import Field
 
 from rapport.accounts.schemas import UserRefOut
-from rapport.core.api import Id, ListQuery, sorted_by
+from rapport.core.api import Day, Id, ListQuery, Moment, sorted_by
 from rapport.crm.models import (
     CURRENCIES,
     Activity,
@@ -254,7 +254,7 @@ class ConvertLeadIn(Schema):
     pipeline_id: Id | None = Field(
         None, description="Defaults to the default pipeline."
     )
-    expected_close: date | None = None
+    expected_close: Day | None = None
 
 
 # --- Pipelines ----------------------------------------------------------------------
@@ -313,7 +313,7 @@ class DealPatch(Schema):
     amount: Decimal = money()
     currency: str = choice(CURRENCY_CODES)
     probability: int = Field(None, ge=0, le=100)
-    expected_close: date | None = None
+    expected_close: Day | None = None
     lost_reason: str = Field(None, max_length=200)
     discount_pct: Decimal = percent()
     notes: str = None  # type: ignore[assignment]
@@ -376,10 +376,10 @@ class ActivityPatch(Schema):
     contact_id: Id | None = None
     lead_id: Id | None = None
     deal_id: Id | None = None
-    occurred_at: datetime = None  # type: ignore[assignment]
-    due_at: datetime | None = None
-    remind_at: datetime | None = None
-    done_at: datetime | None = None
+    occurred_at: Moment = None  # type: ignore[assignment]
+    due_at: Moment | None = None
+    remind_at: Moment | None = None
+    done_at: Moment | None = None
     owner_id: Id = Field(None, description="Give the record to another user.")
 
 
@@ -473,7 +473,7 @@ class QuotePatch(Schema):
 
     status: str = choice(Quote.Status)
     currency: str = choice(CURRENCY_CODES)
-    valid_until: date | None = None
+    valid_until: Day | None = None
     discount_pct: Decimal = percent()
     tax_pct: Decimal = percent()
     notes: str = None  # type: ignore[assignment]
@@ -525,9 +525,9 @@ class ScopedFilter(ListQuery):
     q: str | None = Field(
         None, max_length=100, description="Text the name or title contains."
     )
-    created_after: datetime | None = None
-    created_before: datetime | None = None
-    updated_after: datetime | None = None
+    created_after: Moment | None = None
+    created_before: Moment | None = None
+    updated_after: Moment | None = None
 
 
 class CompanyFilter(ScopedFilter):
@@ -568,10 +568,10 @@ class DealFilter(ScopedFilter):
     pipeline: Id | None = Field(None, description="Pipeline id.")
     stage: Id | None = Field(None, description="Stage id.")
     outcome: str = choice(Stage.Outcome, "open, won or lost.")
-    amount_min: Decimal | None = None
-    amount_max: Decimal | None = None
-    close_after: date | None = Field(None, description="Expected close on or after.")
-    close_before: date | None = Field(None, description="Expected close on or before.")
+    amount_min: Decimal | None = money("Amount at least this.")
+    amount_max: Decimal | None = money("Amount at most this.")
+    close_after: Day | None = Field(None, description="Expected close on or after.")
+    close_before: Day | None = Field(None, description="Expected close on or before.")
 
 
 class ActivityFilter(ScopedFilter):
@@ -585,8 +585,8 @@ class ActivityFilter(ScopedFilter):
     lead: Id | None = Field(None, description="Lead id.")
     deal: Id | None = Field(None, description="Deal id.")
     done: bool | None = Field(None, description="true: done tasks; false: open ones.")
-    occurred_after: datetime | None = None
-    occurred_before: datetime | None = None
+    occurred_after: Moment | None = None
+    occurred_before: Moment | None = None
 
 
 class ProductFilter(ListQuery):
