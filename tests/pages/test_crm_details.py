@@ -187,3 +187,34 @@ def test_pages_render_in_chinese(client, manager):
     ).content.decode()
 
     assert "能源" in body and "时间线" in body
+
+
+def test_company_page_queries_do_not_grow_with_related_rows(
+    client, manager, django_assert_max_num_queries
+):
+    # given a company with 3 of each related record, then 30
+    company = CompanyFactory(owner=manager)
+    client.force_login(manager)
+    url = reverse("crm:company_detail", args=[company.pk])
+
+    def add(n):
+        for _ in range(n):
+            contact = ContactFactory(owner=manager, company=company)
+            deal = DealFactory(owner=manager, company=company, contact=contact)
+            QuoteFactory(owner=manager, deal=deal)
+            ActivityFactory(owner=manager, company=company, contact=contact, deal=deal)
+            services.update_company(manager, company, {"notes": f"note {_}"})
+            company.refresh_from_db()
+
+    add(3)
+    client.get(url)
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    add(27)
+
+    # when the page is read again
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+
+    # then the same queries served ten times the related rows
+    assert response.status_code == 200
