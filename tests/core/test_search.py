@@ -224,9 +224,11 @@ def test_update_reindexes_and_drops_old_grams(rep, huawei):
     assert search.search(rep, "华为") == []
     assert search.search(rep, "华") == []
     assert titles(search.search(rep, "中兴")) == ["中兴通讯"]
-    doc = SearchDocument.objects.get(kind="crm.company", object_id=huawei.pk)
-    grams = SearchGram.objects.filter(document=doc).values_list("gram", flat=True)
-    assert set(grams) == search.grams_of(doc.text)
+    assert titles(search.search(rep, "中")) == ["中兴通讯"]
+    if connection.vendor != "sqlite":  # SQLite keeps grams in an FTS5 table
+        doc = SearchDocument.objects.get(kind="crm.company", object_id=huawei.pk)
+        grams = SearchGram.objects.filter(document=doc).values_list("gram", flat=True)
+        assert set(grams) == search.grams_of(doc.text)
 
 
 def test_owner_change_moves_the_document_to_the_new_scope(rep, manager, make_user):
