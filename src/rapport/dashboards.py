@@ -288,7 +288,7 @@ def admin_home(user: Any) -> dict[str, Any]:
     users = accounts.assignable_users(user)
     return {
         "user_count": capped_count(users),
-        "users": list(users.order_by("-date_joined", "-id")[: LIST_SIZE + 4]),
+        "users": list(users.order_by("-date_joined", "-id")[:LIST_SIZE]),
         "teams": list(
             accounts.teams()
             .select_related("manager")

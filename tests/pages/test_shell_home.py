@@ -90,7 +90,7 @@ def test_home_query_count_does_not_grow_with_records(client, make_user, role):
         assert client.get("/").status_code == 200
 
     # when the team gets many more
-    fill(owner, 12)
+    fill(owner, 6)
     with CaptureQueriesContext(connection) as many:
         response = client.get("/")
 
