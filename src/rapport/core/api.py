@@ -56,15 +56,13 @@ def _moment(value: datetime) -> datetime:
             value = timezone.make_aware(value)
         value = value.astimezone(UTC)
     except (OverflowError, ValueError):
-        raise ValueError(
-            "Give a date and time between the years 1000 and 9999."
-        ) from None
+        raise ValueError(_("Give a date between the years 1000 and 9999.")) from None
     return _in_range(value)
 
 
 def _in_range(value: Any) -> Any:
     if not 1000 <= value.year <= 9999:
-        raise ValueError("Give a date between the years 1000 and 9999.")
+        raise ValueError(_("Give a date between the years 1000 and 9999."))
     return value
 
 
