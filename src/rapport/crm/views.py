@@ -166,6 +166,7 @@ def record_list(request: SignedInRequest, kind: str) -> HttpResponse:
         "matching": matching,
         "count_cap": COUNT_CAP,
         "columns": spec.listing.columns,
+        "default_sort": spec.listing.default_sort,
         "filters": [
             (f, f.choices(request.user), state["chosen"].get(f.param, ""))
             for f in spec.listing.filters
