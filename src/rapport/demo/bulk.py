@@ -102,7 +102,7 @@ def bulk_companies_and_activities(
 
 
 def _owners() -> list[tuple[int, int | None]]:
-    reps = list(
+    reps: list[tuple[int, int | None]] = list(
         User.objects.filter(role="sales_rep", is_active=True)
         .order_by("pk")
         .values_list("pk", "team_id")
@@ -228,7 +228,7 @@ def _activity_row(
 
 
 def _next_id(model: type[models.Model]) -> int:
-    return (model.objects.aggregate(last=Max("id"))["last"] or 0) + 1
+    return (model._default_manager.aggregate(last=Max("id"))["last"] or 0) + 1
 
 
 def _preparer(field: models.Field) -> Callable[[Any], Any]:
@@ -247,16 +247,22 @@ def _preparer(field: models.Field) -> Callable[[Any], Any]:
 def insert_rows(
     model: type[models.Model], rows: Sequence[Any], batch_size: int = 2000
 ) -> None:
-    """Multi-row INSERTs of rows given as dicts or unsaved instances with their ids.
+    """Multi-row INSERTs of rows given as dicts or unsaved instances.
 
     Model instances are only read, never saved: this skips Django's per-object
     insert machinery, which costs more than the database itself at this volume.
+    Rows carry their ids, or none of them does and the database numbers them.
     """
     if not rows:
         return
     ops = connection.ops
-    fields = model._meta.concrete_fields
-    columns = ", ".join(ops.quote_name(f.column) for f in fields)
+    pk = model._meta.pk
+    first = rows[0]
+    numbered = (
+        first.get(pk.attname) if isinstance(first, dict) else first.pk
+    ) is not None
+    fields = [f for f in model._meta.concrete_fields if numbered or f is not pk]
+    columns = ", ".join(ops.quote_name(str(f.column)) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     table = ops.quote_name(model._meta.db_table)
     # Only quoted table and column names are interpolated; values are parameters.
@@ -296,9 +302,9 @@ def _index_range(
     from rapport.core.search import index_records, registered
 
     entry = registered()[model._meta.label_lower]
-    queryset = model.objects.select_related(*entry.select_related).prefetch_related(
-        *entry.prefetch_related
-    )
+    queryset = model._default_manager.select_related(
+        *entry.select_related
+    ).prefetch_related(*entry.prefetch_related)
     for start in range(first, first + count, batch_size):
         batch = list(queryset.filter(pk__gte=start, pk__lt=start + batch_size))
         with transaction.atomic():

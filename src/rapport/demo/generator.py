@@ -152,7 +152,7 @@ class _Builder(CustomerPlanner):
             )
             user.save()
             self.users[person.username] = user
-            if person.manages:
+            if person.manages and user.team_id is not None:
                 Team.objects.filter(pk=user.team_id).update(manager=user)
         pipeline = create_default_pipeline()
         for stage in pipeline.stages.all():

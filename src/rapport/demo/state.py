@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -149,12 +150,12 @@ class DemoState:
 
     def new_id(self, model: type[models.Model]) -> int:
         if model not in self.next_id:
-            last = model.objects.aggregate(last=Max("id"))["last"] or 0
+            last = model._default_manager.aggregate(last=Max("id"))["last"] or 0
             self.next_id[model] = last + 1
         self.next_id[model] += 1
         return self.next_id[model] - 1
 
-    def pick(self, weights: dict[str, float]) -> str:
+    def pick(self, weights: Mapping[str, float]) -> str:
         return self.rng.choices(list(weights), weights=list(weights.values()))[0]
 
     def owners_of(self, team: str) -> list[tuple[User, Person]]:
