@@ -354,7 +354,26 @@ def reindex_all(kinds: Iterable[str] | None = None) -> dict[str, int]:
             last = batch[-1].pk
         counts[kind] = count
         logger.info("reindexed %s: %d documents", kind, count)
+    _analyze()
     return counts
+
+
+_ANALYZE = {
+    "sqlite": ["ANALYZE core_searchdocument"],
+    "postgresql": ["ANALYZE core_searchdocument", "ANALYZE core_searchgram"],
+    "mysql": ["ANALYZE TABLE core_searchdocument, core_searchgram"],
+}
+
+
+def _analyze() -> None:
+    """Refresh planner statistics: after a bulk rebuild they describe empty tables."""
+    if connection.in_atomic_block:
+        return  # MySQL's ANALYZE TABLE would commit the caller's transaction
+    with connection.cursor() as cursor:
+        for sql in _ANALYZE.get(connection.vendor, []):
+            cursor.execute(sql)
+            if cursor.description:  # MySQL answers ANALYZE TABLE with rows
+                cursor.fetchall()
 
 
 def _repair_sqlite_fts() -> None:
