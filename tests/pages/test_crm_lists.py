@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from rapport.crm.lists import KINDS
 from rapport.crm.models import Company, Deal, Lead
 from tests.factories import (
     ActivityFactory,
@@ -75,6 +76,10 @@ def test_outsider_neither_sees_nor_touches_a_record(client, rep, outsider, kind)
     edit_page = client.get(reverse(f"crm:{kind}_edit", args=[record.pk]))
     edit = client.post(reverse(f"crm:{kind}_edit", args=[record.pk]), {field: "Mine"})
     delete = client.post(reverse(f"crm:{kind}_delete", args=[record.pk]))
+    inline = [
+        client.post(reverse(f"crm:{kind}_inline", args=[record.pk, name]), {name: "1"})
+        for name in KINDS[kind].inline
+    ]
 
     # then every answer is "not found" and nothing changed
     assert _label(record, field) not in listed
@@ -85,6 +90,7 @@ def test_outsider_neither_sees_nor_touches_a_record(client, rep, outsider, kind)
         edit.status_code,
         delete.status_code,
     ] == [404, 404, 404, 404]
+    assert all(response.status_code == 404 for response in inline)
     fresh = model.objects.get(pk=record.pk)
     assert fresh.version == version and _label(fresh, field) == _label(record, field)
 
@@ -343,8 +349,6 @@ def test_rep_sees_products_but_cannot_edit_them(client, rep):
 
 
 def _every_sort_and_filter():
-    from rapport.crm.lists import KINDS
-
     for name, kind in KINDS.items():
         for key in kind.listing.sorts:
             yield name, {"sort": key}
