@@ -20,7 +20,7 @@ BIN := $(VENV)/bin
 # pytest-xdist workers; pytest-django gives each its own test database (_gw0, _gw1).
 XDIST ?= auto
 PIP := $(BIN)/python -m pip install --disable-pip-version-check --quiet
-PYTEST := $(BIN)/python -m pytest -p no:cacheprovider -n $(XDIST)
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider -n $(XDIST) --durations=10
 # The database servers get the whole suite but the browser tests (UI on SQLite
 # is enough) and the Redis queue tests (their own step).
 ON_SERVER_DB := -m "not browser and not redis"
