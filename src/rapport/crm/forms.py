@@ -8,7 +8,7 @@ puts the field errors a service raised back next to the inputs they concern.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db import models
@@ -17,7 +17,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from rapport.accounts import selectors as account_selectors
-from rapport.accounts.models import User
 from rapport.core.errors import ValidationFailed
 from rapport.crm import selectors
 from rapport.crm.models import (
@@ -32,6 +31,9 @@ from rapport.crm.models import (
     Quote,
     Stage,
 )
+
+if TYPE_CHECKING:
+    from rapport.accounts.models import User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(
@@ -58,6 +60,8 @@ class ServiceForm(forms.ModelForm):
             owner.queryset = account_selectors.assignable_users(user)  # type: ignore[attr-defined]
             owner.required = False
             owner.initial = owner.initial or user.pk
+        # TODO: relation inputs are plain selects of every visible record; with
+        # thousands of companies they grow heavy, and an autocomplete is missing.
         for name, selector in self.scoped_choices.items():
             field = self.fields[name]
             field.queryset = getattr(selectors, selector)(user).order_by("-id")  # type: ignore[attr-defined]

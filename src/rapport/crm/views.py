@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Iterator
 from decimal import Decimal, InvalidOperation
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,7 +33,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from rapport.accounts.models import User
 from rapport.core import permissions
 from rapport.core.errors import (
     Conflict,
@@ -48,6 +47,9 @@ from rapport.crm.models import (
     Pipeline,
     Stage,
 )
+
+if TYPE_CHECKING:
+    from rapport.accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -149,6 +151,7 @@ def record_list(request: SignedInRequest, kind: str) -> HttpResponse:
     except ValueError:
         number = 1
 
+    # Offset paging with a look-ahead row: no COUNT, but deep pages cost a scan.
     start = (number - 1) * PAGE_SIZE
     rows = list(queryset[start : start + PAGE_SIZE + 1])
     matching = len(
@@ -560,6 +563,8 @@ def lead_convert(request: SignedInRequest, pk: int) -> HttpResponse:
 
 def _column_totals(user: Any, pipeline: Pipeline) -> dict[int, dict[str, Any]]:
     """Per stage: how many visible deals and their summed amount."""
+    # TODO: amounts in different currencies are added as they are; the board shows
+    # the sum with the default currency sign until exchange rates exist.
     rows = (
         selectors.deals(user)
         .filter(pipeline=pipeline)
