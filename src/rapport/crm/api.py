@@ -9,13 +9,12 @@ record's ETag; PATCH and DELETE honour If-Match (see `core.api.expected_version`
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
-from rapport.accounts.models import User
 from rapport.core.api import (
     COMMON_ERRORS,
     WRITE_ERRORS,
@@ -73,6 +72,9 @@ from rapport.crm.schemas import (
     QuotePatch,
     ScopedFilter,
 )
+
+if TYPE_CHECKING:
+    from rapport.accounts.models import User
 
 router = Router()
 
