@@ -396,3 +396,30 @@ def test_overdue_tasks_filter(client, manager):
     ).content.decode()
 
     assert "Late one" in body and "Later one" not in body
+
+
+def test_inline_edit_with_unreadable_input_shows_the_error(client, manager):
+    deal = DealFactory(owner=manager, amount=Decimal("100"))
+    client.force_login(manager)
+
+    body = client.post(
+        reverse("crm:deal_inline", args=[deal.pk, "amount"]),
+        {"amount": "lots", "version": deal.version},
+    ).content.decode()
+
+    assert 'class="field-error"' in body
+    assert Deal.objects.get(pk=deal.pk).amount == Decimal("100")
+
+
+def test_rep_cannot_change_a_product_price_inline(client, rep):
+    product = ProductFactory(list_price=Decimal("10"))
+    client.force_login(rep)
+
+    response = client.post(
+        reverse("crm:product_inline", args=[product.pk, "list_price"]),
+        {"list_price": "1", "version": product.version},
+    )
+
+    assert response.status_code == 403
+    product.refresh_from_db()
+    assert product.list_price == Decimal("10")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Model, QuerySet, Sum
 from django.http import (
     Http404,
@@ -246,11 +246,7 @@ def record_inline(
         error = " ".join(m for messages_ in exc.errors.values() for m in messages_)
     except PreconditionFailed:
         error = str(STALE)
-    except Exception as exc:
-        from django.core.exceptions import ValidationError
-
-        if not isinstance(exc, ValidationError):
-            raise
+    except ValidationError as exc:  # the form field's own check of the input
         error = " ".join(exc.messages)
     record = selectors.get(spec.select(request.user), pk)
 
