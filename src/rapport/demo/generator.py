@@ -98,17 +98,7 @@ def load_demo(
 @transaction.atomic
 def clear_demo() -> None:
     """Delete all CRM records, their search documents and the demo people."""
-    from rapport.core import models as core_models
-
-    kinds = [
-        model._meta.label_lower for model in (Company, Contact, Lead, Deal, Activity)
-    ]
-    docs = core_models.SearchDocument.objects.filter(kind__in=kinds)
-    grams = getattr(core_models, "SearchGram", None)
-    if grams is not None:
-        grams.objects.filter(document__in=docs.values("id")).delete()
-    docs.delete()
-    for model in (
+    crm_models = (
         QuoteLine,
         Quote,
         Activity,
@@ -118,8 +108,13 @@ def clear_demo() -> None:
         Contact,
         Company,
         Product,
-    ):
-        model.objects.all().delete()
+    )
+    for model in crm_models:
+        model._default_manager.all().delete()
+    # Rebuilding the index of now-empty tables removes every document and its
+    # grams the way core.search keeps them, whatever the database.
+    kinds = [m._meta.label_lower for m in crm_models]
+    search.reindex_all([kind for kind in kinds if kind in search.registered()])
     usernames = [person.username for person in PEOPLE]
     Team.objects.filter(name__in=[name for _, name in TEAMS]).update(manager=None)
     User.objects.filter(username__in=usernames).delete()
