@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema
 
 from rapport.accounts.api import SessionAuth, TokenAuth
 from rapport.accounts.api import router as accounts_router
-from rapport.core.api import COMMON_ERRORS, RapportAPI
+from rapport.core.api import COMMON_ERRORS, RapportAPI, caller
 from rapport.core.search import search
 from rapport.crm.api import router as crm_router
 
@@ -58,7 +58,7 @@ search_router = Router(tags=["search"])
 @search_router.get("/search", response={200: list[HitOut], **COMMON_ERRORS})
 def search_records(request: HttpRequest, query: Query[SearchQuery]) -> Any:
     """Records of every kind matching the text, among those the caller may see."""
-    return search(request.auth, query.q, query.kinds, query.limit)
+    return search(caller(request), query.q, query.kinds, query.limit)
 
 
 api.add_router("", accounts_router)

@@ -27,7 +27,15 @@ from rapport.accounts.schemas import (
     TokenOut,
 )
 from rapport.core import services as core_services
-from rapport.core.api import COMMON_ERRORS, SAFE_METHODS, Id, Page, ProblemOut, paginate
+from rapport.core.api import (
+    COMMON_ERRORS,
+    SAFE_METHODS,
+    Id,
+    Page,
+    ProblemOut,
+    caller,
+    paginate,
+)
 from rapport.core.errors import Forbidden, NotFound
 from rapport.core.models import Job, Notification
 
@@ -85,7 +93,7 @@ class SessionAuth(APIKeyCookie):
 @router.get("/me", response={200: MeOut, **COMMON_ERRORS})
 def get_me(request: HttpRequest) -> dict[str, Any]:
     """The signed-in user: role, data scope and team."""
-    user: User = request.auth  # type: ignore[attr-defined]
+    user: User = caller(request)
     token = getattr(request, "api_token", None)
     return {
         "id": user.pk,
@@ -106,17 +114,17 @@ def get_me(request: HttpRequest) -> dict[str, Any]:
 @router.get("/tokens", response={200: list[TokenOut], **COMMON_ERRORS})
 def list_tokens(request: HttpRequest) -> Any:
     """The caller's own API tokens, newest first (secrets are never shown)."""
-    return ApiToken.objects.filter(user=request.auth).order_by("-created_at", "-id")
+    return ApiToken.objects.filter(user=caller(request)).order_by("-created_at", "-id")
 
 
 @router.post("/tokens", response={201: TokenCreatedOut, **COMMON_ERRORS})
 def create_token(request: HttpRequest, payload: TokenIn) -> Any:
     """Create a personal API token; its secret is in this answer only."""
     token, raw = services.create_api_token(
-        request.auth,
+        caller(request),
         payload.name,
         payload.access,
-        payload.expires_at,  # type: ignore[arg-type]
+        payload.expires_at,
     )
     token.token = raw  # type: ignore[attr-defined]
     return Status(201, token)
@@ -127,7 +135,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> Any:
 )
 def revoke_token(request: HttpRequest, token_id: Id) -> HttpResponse:
     """Revoke one of the caller's tokens; it stops working at once."""
-    services.revoke_api_token(request.auth, token_id)  # type: ignore[arg-type]
+    services.revoke_api_token(caller(request), token_id)
     return HttpResponse(status=204)
 
 
@@ -141,7 +149,7 @@ def list_notifications(
     query: Query[NotificationFilter],
 ) -> dict[str, Any]:
     """The caller's notifications, newest first; `unread=true` for unread only."""
-    rows = Notification.objects.filter(recipient=request.auth)
+    rows = Notification.objects.filter(recipient=caller(request))
     if query.unread is not None:
         rows = rows.filter(read_at__isnull=query.unread)
     return paginate(request, response, rows, query)
@@ -152,7 +160,7 @@ def mark_notifications_read(
     request: HttpRequest, payload: MarkReadIn
 ) -> dict[str, int]:
     """Mark the caller's notifications read: the listed ones, or all."""
-    return {"marked": core_services.mark_read(request.auth, payload.ids)}
+    return {"marked": core_services.mark_read(caller(request), payload.ids)}
 
 
 @router.get("/jobs", response={200: Page[JobOut], **COMMON_ERRORS})
@@ -162,7 +170,7 @@ def list_jobs(
     query: Query[JobFilter],
 ) -> dict[str, Any]:
     """The background jobs the caller started, newest first."""
-    rows = Job.objects.filter(user=request.auth)
+    rows = Job.objects.filter(user=caller(request))
     if query.status:
         rows = rows.filter(status=query.status)
     if query.kind:
@@ -173,7 +181,7 @@ def list_jobs(
 @router.get("/jobs/{job_id}", response={200: JobOut, **COMMON_ERRORS})
 def get_job(request: HttpRequest, job_id: Id) -> Job:
     """One of the caller's jobs; another user's job is not found."""
-    job = Job.objects.filter(user=request.auth, pk=job_id).first()
+    job = Job.objects.filter(user=caller(request), pk=job_id).first()
     if job is None:
         raise NotFound()
     return job

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, cast
 from urllib.parse import urlencode
 
 import ninja
@@ -226,6 +226,11 @@ def expected_version(request: HttpRequest, obj: models.Model) -> int | None:
     raise PreconditionFailed()
 
 
+def caller(request: HttpRequest) -> Any:
+    """The authenticated user of an API request."""
+    return request.auth  # type: ignore[attr-defined]
+
+
 def with_etag(response: HttpResponse, obj: models.Model) -> None:
     """Put the record's version on a single-object answer."""
     response["ETag"] = obj.etag  # type: ignore[attr-defined]
@@ -252,8 +257,13 @@ def sorted_by(*fields: str, default: str = "-id") -> Any:
     return Field(
         default,
         description="Sort order; - reverses it. Ties are broken by id.",
-        json_schema_extra={"enum": options},
+        json_schema_extra={"enum": cast(list[Any], options)},
     )
+
+
+def omitted(**constraints: Any) -> Any:
+    """A field the caller may leave out: then nothing is changed or filtered on."""
+    return Field(None, **constraints)
 
 
 class ListQuery(Schema):
@@ -268,9 +278,8 @@ class ListQuery(Schema):
 
     @classmethod
     def sort_fields(cls) -> list[str]:
-        extra = cls.model_fields["sort"].json_schema_extra
-        options = extra["enum"] if isinstance(extra, dict) else []
-        return [str(o) for o in options if not str(o).startswith("-")]
+        extra = cast(dict[str, list[str]], cls.model_fields["sort"].json_schema_extra)
+        return [option for option in extra["enum"] if not option.startswith("-")]
 
 
 @dataclass(frozen=True)
@@ -335,7 +344,8 @@ def decode_cursor(
         if not 0 < data["id"] < 2**63:
             raise ValueError("cursor id out of range")
         # A hand-made cursor must still hold a value of the sort field's type.
-        value = model._meta.get_field(sort.field).to_python(data["v"])
+        field = cast(models.Field, model._meta.get_field(sort.field))
+        value = field.to_python(data["v"])
         if value is None:
             raise ValueError("cursor without a value")
         return value, data["id"]
@@ -618,11 +628,11 @@ class RapportAPI(NinjaAPI):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("docs", LocalSwagger())
         super().__init__(**kwargs)
-        self.add_exception_handler(RapportError, _on_rapport_error)
-        self.add_exception_handler(NinjaValidationError, _on_request_invalid)
-        self.add_exception_handler(HttpError, _on_http_error)
-        self.add_exception_handler(Http404, _on_not_found)
-        self.add_exception_handler(Exception, _on_unexpected)
+        self.add_exception_handler(RapportError, _on_rapport_error)  # type: ignore[arg-type]
+        self.add_exception_handler(NinjaValidationError, _on_request_invalid)  # type: ignore[arg-type]
+        self.add_exception_handler(HttpError, _on_http_error)  # type: ignore[arg-type]
+        self.add_exception_handler(Http404, _on_not_found)  # type: ignore[arg-type]
+        self.add_exception_handler(Exception, _on_unexpected)  # type: ignore[arg-type]
         self.add_decorator(guard_writes, mode="view")
 
     def get_openapi_schema(self, **kwargs: Any) -> Any:

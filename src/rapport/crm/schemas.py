@@ -17,7 +17,7 @@ from ninja import Schema
 from pydantic import Field
 
 from rapport.accounts.schemas import UserRefOut
-from rapport.core.api import Day, Id, ListQuery, Moment, sorted_by
+from rapport.core.api import Day, Id, ListQuery, Moment, omitted, sorted_by
 from rapport.crm.models import (
     CURRENCIES,
     Activity,
@@ -37,16 +37,16 @@ CURRENCY_CODES = [code for code, _label in CURRENCIES]
 def choice(values: type[models.TextChoices] | list[str], description: str = "") -> Any:
     """An optional string field that the OpenAPI document shows as an enum."""
     options = list(values) if isinstance(values, list) else list(values.values)
-    return Field(None, description=description, json_schema_extra={"enum": options})
+    return omitted(description=description, json_schema_extra={"enum": options})
 
 
 def money(description: str = "") -> Any:
-    return Field(None, ge=0, max_digits=14, decimal_places=2, description=description)
+    return omitted(ge=0, max_digits=14, decimal_places=2, description=description)
 
 
 def percent(description: str = "") -> Any:
-    return Field(
-        None, ge=0, le=100, max_digits=5, decimal_places=2, description=description
+    return omitted(
+        ge=0, le=100, max_digits=5, decimal_places=2, description=description
     )
 
 
@@ -96,20 +96,20 @@ class ScopedOut(RecordOut):
 class CompanyPatch(Schema):
     """Fields of a company to change; only those sent change."""
 
-    name: str = Field(None, min_length=1, max_length=200)
-    short_name: str = Field(None, max_length=60)
-    english_name: str = Field(None, max_length=200)
-    credit_code: str = Field(
-        None, max_length=18, description="Unified social credit code (18 characters)."
+    name: str = omitted(min_length=1, max_length=200)
+    short_name: str = omitted(max_length=60)
+    english_name: str = omitted(max_length=200)
+    credit_code: str = omitted(
+        max_length=18, description="Unified social credit code (18 characters)."
     )
     industry: str = choice(Industry)
     region: str = choice(Region)
     size: str = choice(CompanySize)
     tier: str = choice(Tier)
-    website: str = Field(None, max_length=200)
-    address: str = Field(None, max_length=300)
-    notes: str = None  # type: ignore[assignment]
-    owner_id: Id = Field(None, description="Give the record to another user.")
+    website: str = omitted(max_length=200)
+    address: str = omitted(max_length=300)
+    notes: str = omitted()
+    owner_id: Id = omitted(description="Give the record to another user.")
 
 
 class CompanyIn(CompanyPatch):
@@ -160,13 +160,13 @@ class ContactPatch(Schema):
     """Fields of a contact to change; `methods`, when sent, replaces all of them."""
 
     company_id: Id | None = None
-    name: str = Field(None, min_length=1, max_length=100)
-    title: str = Field(None, max_length=100)
-    department: str = Field(None, max_length=100)
-    notes: str = None  # type: ignore[assignment]
-    owner_id: Id = Field(None, description="Give the record to another user.")
-    methods: list[ContactMethodIn] = Field(
-        None, description="Phones and e-mail addresses; replaces the current ones."
+    name: str = omitted(min_length=1, max_length=100)
+    title: str = omitted(max_length=100)
+    department: str = omitted(max_length=100)
+    notes: str = omitted()
+    owner_id: Id = omitted(description="Give the record to another user.")
+    methods: list[ContactMethodIn] = omitted(
+        description="Phones and e-mail addresses; replaces the current ones."
     )
 
 
@@ -197,21 +197,21 @@ class ContactOut(ScopedOut):
 class LeadPatch(Schema):
     """Fields of a lead to change; conversion goes through /leads/{id}/convert."""
 
-    title: str = Field(None, min_length=1, max_length=200)
-    company_name: str = Field(None, max_length=200)
-    contact_name: str = Field(None, max_length=100)
-    email: str = Field(None, max_length=254)
-    phone: str = Field(None, max_length=40)
+    title: str = omitted(min_length=1, max_length=200)
+    company_name: str = omitted(max_length=200)
+    contact_name: str = omitted(max_length=100)
+    email: str = omitted(max_length=254)
+    phone: str = omitted(max_length=40)
     source: str = choice(Lead.Source)
     region: str = choice(Region)
     industry: str = choice(Industry)
     budget: Decimal | None = money()
     currency: str = choice(CURRENCY_CODES)
     status: str = choice([s for s in Lead.Status.values if s != Lead.Status.CONVERTED])
-    notes: str = None  # type: ignore[assignment]
+    notes: str = omitted()
     company_id: Id | None = None
     contact_id: Id | None = None
-    owner_id: Id = Field(None, description="Give the record to another user.")
+    owner_id: Id = omitted(description="Give the record to another user.")
 
 
 class LeadIn(LeadPatch):
@@ -243,17 +243,15 @@ class LeadOut(ScopedOut):
 class ConvertLeadIn(Schema):
     """How to convert a lead: link or create its company and contact, open a deal."""
 
-    company_id: Id | None = Field(
-        None, description="Link this company instead of creating one."
+    company_id: Id | None = omitted(
+        description="Link this company instead of creating one."
     )
-    contact_id: Id | None = Field(
-        None, description="Link this contact instead of creating one."
+    contact_id: Id | None = omitted(
+        description="Link this contact instead of creating one."
     )
-    deal_title: str | None = Field(None, min_length=1, max_length=200)
+    deal_title: str | None = omitted(min_length=1, max_length=200)
     amount: Decimal | None = money("Defaults to the lead's budget.")
-    pipeline_id: Id | None = Field(
-        None, description="Defaults to the default pipeline."
-    )
+    pipeline_id: Id | None = omitted(description="Defaults to the default pipeline.")
     expected_close: Day | None = None
 
 
@@ -266,7 +264,7 @@ class StageIn(Schema):
     name: str = Field(min_length=1, max_length=60)
     probability: int = Field(0, ge=0, le=100)
     outcome: str = Field(
-        Stage.Outcome.OPEN, json_schema_extra={"enum": Stage.Outcome.values}
+        Stage.Outcome.OPEN, json_schema_extra={"enum": list[Any](Stage.Outcome.values)}
     )
 
 
@@ -305,19 +303,19 @@ class PipelineOut(RecordOut):
 class DealPatch(Schema):
     """Fields of a deal to change; a stage change follows the rules of /move."""
 
-    title: str = Field(None, min_length=1, max_length=200)
-    company_id: Id = None  # type: ignore[assignment]
+    title: str = omitted(min_length=1, max_length=200)
+    company_id: Id = omitted()
     contact_id: Id | None = None
     lead_id: Id | None = None
-    stage_id: Id = None  # type: ignore[assignment]
+    stage_id: Id = omitted()
     amount: Decimal = money()
     currency: str = choice(CURRENCY_CODES)
-    probability: int = Field(None, ge=0, le=100)
+    probability: int = omitted(ge=0, le=100)
     expected_close: Day | None = None
-    lost_reason: str = Field(None, max_length=200)
+    lost_reason: str = omitted(max_length=200)
     discount_pct: Decimal = percent()
-    notes: str = None  # type: ignore[assignment]
-    owner_id: Id = Field(None, description="Give the record to another user.")
+    notes: str = omitted()
+    owner_id: Id = omitted(description="Give the record to another user.")
 
 
 class DealIn(DealPatch):
@@ -325,7 +323,7 @@ class DealIn(DealPatch):
 
     title: str = Field(min_length=1, max_length=200)
     company_id: Id
-    pipeline_id: Id = None  # type: ignore[assignment]
+    pipeline_id: Id = omitted()
 
 
 class StageRefOut(Schema):
@@ -360,7 +358,7 @@ class MoveDealIn(Schema):
     """The stage to move the deal to; a lost stage needs a reason."""
 
     stage_id: Id
-    lost_reason: str | None = Field(None, max_length=200)
+    lost_reason: str | None = omitted(max_length=200)
 
 
 # --- Activities ---------------------------------------------------------------------
@@ -370,23 +368,23 @@ class ActivityPatch(Schema):
     """Fields of an activity to change."""
 
     kind: str = choice(Activity.Kind)
-    subject: str = Field(None, min_length=1, max_length=200)
-    body: str = None  # type: ignore[assignment]
+    subject: str = omitted(min_length=1, max_length=200)
+    body: str = omitted()
     company_id: Id | None = None
     contact_id: Id | None = None
     lead_id: Id | None = None
     deal_id: Id | None = None
-    occurred_at: Moment = None  # type: ignore[assignment]
+    occurred_at: Moment = omitted()
     due_at: Moment | None = None
     remind_at: Moment | None = None
     done_at: Moment | None = None
-    owner_id: Id = Field(None, description="Give the record to another user.")
+    owner_id: Id = omitted(description="Give the record to another user.")
 
 
 class ActivityIn(ActivityPatch):
     """A call, meeting, e-mail or note; a task needs `due_at`."""
 
-    kind: str = Field(json_schema_extra={"enum": Activity.Kind.values})
+    kind: str = Field(json_schema_extra={"enum": list[Any](Activity.Kind.values)})
     subject: str = Field(min_length=1, max_length=200)
 
 
@@ -412,13 +410,13 @@ class ActivityOut(ScopedOut):
 class ProductPatch(Schema):
     """Fields of a catalogue entry to change."""
 
-    code: str = Field(None, min_length=1, max_length=40)
-    name: str = Field(None, min_length=1, max_length=200)
-    description: str = None  # type: ignore[assignment]
-    unit: str = Field(None, min_length=1, max_length=20)
+    code: str = omitted(min_length=1, max_length=40)
+    name: str = omitted(min_length=1, max_length=200)
+    description: str = omitted()
+    unit: str = omitted(min_length=1, max_length=20)
     list_price: Decimal = money()
     currency: str = choice(CURRENCY_CODES)
-    is_active: bool = None  # type: ignore[assignment]
+    is_active: bool = omitted()
 
 
 class ProductIn(ProductPatch):
@@ -448,7 +446,7 @@ class QuoteLineIn(Schema):
     """One line of a quote; price and description default to the product's."""
 
     product_id: Id | None = None
-    description: str | None = Field(None, max_length=300)
+    description: str | None = omitted(max_length=300)
     quantity: Decimal = Field(Decimal("1"), ge=0, max_digits=12, decimal_places=2)
     unit_price: Decimal | None = money()
     discount_pct: Decimal = Field(
@@ -476,9 +474,9 @@ class QuotePatch(Schema):
     valid_until: Day | None = None
     discount_pct: Decimal = percent()
     tax_pct: Decimal = percent()
-    notes: str = None  # type: ignore[assignment]
-    owner_id: Id = Field(None, description="Give the record to another user.")
-    lines: list[QuoteLineIn] = Field(None, description="Replaces every line.")
+    notes: str = omitted()
+    owner_id: Id = omitted(description="Give the record to another user.")
+    lines: list[QuoteLineIn] = omitted(description="Replaces every line.")
 
 
 class QuoteIn(QuotePatch):
@@ -520,10 +518,10 @@ class ScopedFilter(ListQuery):
     """Filters every owned record understands."""
 
     sort: str = sorted_by(*SCOPED_SORTS)
-    owner: Id | None = Field(None, description="Owner's user id.")
-    team: Id | None = Field(None, description="Team id.")
-    q: str | None = Field(
-        None, max_length=100, description="Text the name or title contains."
+    owner: Id | None = omitted(description="Owner's user id.")
+    team: Id | None = omitted(description="Team id.")
+    q: str | None = omitted(
+        max_length=100, description="Text the name or title contains."
     )
     created_after: Moment | None = None
     created_before: Moment | None = None
@@ -545,7 +543,7 @@ class ContactFilter(ScopedFilter):
 
     sort: str = sorted_by(*SCOPED_SORTS, "name")
 
-    company: Id | None = Field(None, description="Company id.")
+    company: Id | None = omitted(description="Company id.")
 
 
 class LeadFilter(ScopedFilter):
@@ -564,14 +562,14 @@ class DealFilter(ScopedFilter):
 
     sort: str = sorted_by(*SCOPED_SORTS, "title", "amount", "probability")
 
-    company: Id | None = Field(None, description="Company id.")
-    pipeline: Id | None = Field(None, description="Pipeline id.")
-    stage: Id | None = Field(None, description="Stage id.")
+    company: Id | None = omitted(description="Company id.")
+    pipeline: Id | None = omitted(description="Pipeline id.")
+    stage: Id | None = omitted(description="Stage id.")
     outcome: str = choice(Stage.Outcome, "open, won or lost.")
     amount_min: Decimal | None = money("Amount at least this.")
     amount_max: Decimal | None = money("Amount at most this.")
-    close_after: Day | None = Field(None, description="Expected close on or after.")
-    close_before: Day | None = Field(None, description="Expected close on or before.")
+    close_after: Day | None = omitted(description="Expected close on or after.")
+    close_before: Day | None = omitted(description="Expected close on or before.")
 
 
 class ActivityFilter(ScopedFilter):
@@ -580,11 +578,11 @@ class ActivityFilter(ScopedFilter):
     sort: str = sorted_by(*SCOPED_SORTS, "occurred_at")
 
     kind: str = choice(Activity.Kind)
-    company: Id | None = Field(None, description="Company id.")
-    contact: Id | None = Field(None, description="Contact id.")
-    lead: Id | None = Field(None, description="Lead id.")
-    deal: Id | None = Field(None, description="Deal id.")
-    done: bool | None = Field(None, description="true: done tasks; false: open ones.")
+    company: Id | None = omitted(description="Company id.")
+    contact: Id | None = omitted(description="Contact id.")
+    lead: Id | None = omitted(description="Lead id.")
+    deal: Id | None = omitted(description="Deal id.")
+    done: bool | None = omitted(description="true: done tasks; false: open ones.")
     occurred_after: Moment | None = None
     occurred_before: Moment | None = None
 
@@ -594,8 +592,8 @@ class ProductFilter(ListQuery):
 
     sort: str = sorted_by("id", "code", "name", "list_price", "created_at")
 
-    q: str | None = Field(
-        None, max_length=100, description="Text the code or name contains."
+    q: str | None = omitted(
+        max_length=100, description="Text the code or name contains."
     )
     is_active: bool | None = None
     currency: str = choice(CURRENCY_CODES)
@@ -607,7 +605,7 @@ class QuoteFilter(ScopedFilter):
     sort: str = sorted_by(*SCOPED_SORTS, "number", "total")
 
     status: str = choice(Quote.Status)
-    deal: Id | None = Field(None, description="Deal id.")
+    deal: Id | None = omitted(description="Deal id.")
 
 
 class PipelineFilter(ListQuery):
