@@ -164,7 +164,12 @@ def _local_midnight(day: date) -> datetime:
 
 
 def stage_chart(rows: list[StageRow]) -> dict[str, Any]:
-    """Bar chart data: one bar group per stage, one series per currency."""
+    """Bar chart data: one bar group per stage, one series per currency; {} if none.
+
+    An empty answer keeps plotly (several megabytes) off a page with nothing to draw.
+    """
+    if not rows:
+        return {}
     currencies = sorted({c for row in rows for c in row.amounts.by_currency})
     return {
         "kind": "bar",

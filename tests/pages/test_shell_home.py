@@ -200,3 +200,12 @@ def test_plotly_script_is_served_locally(client, rep):
     response = client.get("/static/plotly/plotly.min.js")
 
     assert response.status_code == 200
+
+
+def test_no_chart_script_when_there_is_nothing_to_draw(client, rep):
+    client.force_login(rep)
+
+    html = client.get("/").content.decode()
+
+    assert "plotly.min.js" not in html
+    assert 'data-section="deals-by-stage"' in html

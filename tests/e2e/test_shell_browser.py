@@ -6,12 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from rapport.core.services import notify
-from tests.e2e.conftest import browser, page, signed_in  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
 
-def test_phone_navigation_opens_behind_the_menu_button(page, signed_in, rep):  # noqa: F811
+def test_phone_navigation_opens_behind_the_menu_button(page, signed_in, rep):
     # given a signed-in rep on a 375 px wide screen
     signed_in(rep)
     page.set_viewport_size({"width": 375, "height": 812})
@@ -35,7 +34,7 @@ def test_phone_navigation_opens_behind_the_menu_button(page, signed_in, rep):  #
     )
 
 
-def test_mark_read_with_htmx_updates_the_badge_without_reload(page, signed_in, rep):  # noqa: F811
+def test_mark_read_with_htmx_updates_the_badge_without_reload(page, signed_in, rep):
     # given two unread notifications
     notify([rep], "First news")
     notify([rep], "Second news")
@@ -53,7 +52,7 @@ def test_mark_read_with_htmx_updates_the_badge_without_reload(page, signed_in, r
     assert page.evaluate("window.stillHere") is True
 
 
-def test_language_button_switches_to_chinese_and_back(page, signed_in, rep):  # noqa: F811
+def test_language_button_switches_to_chinese_and_back(page, signed_in, rep):
     signed_in(rep)
     page.goto("/jobs/")
 
