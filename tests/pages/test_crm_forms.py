@@ -373,3 +373,17 @@ def test_activity_task_needs_a_due_date(client, rep):
     assert response.status_code == 422
     assert "A task needs a due date." in response.content.decode()
     assert not Activity.objects.exists()
+
+
+def test_form_and_model_rules_are_reported_together(client, rep):
+    client.force_login(rep)
+
+    response = client.post(
+        reverse("crm:company_create"),
+        _company_post(credit_code="12345", website="not a url"),
+    )
+
+    body = response.content.decode()
+    assert "A unified social credit code has 18 digits and capital letters." in body
+    assert "Enter a valid URL." in body
+    assert not Company.objects.exists()

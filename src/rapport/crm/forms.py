@@ -60,11 +60,31 @@ class ServiceForm(forms.ModelForm):
             owner.queryset = account_selectors.assignable_users(user)  # type: ignore[attr-defined]
             owner.required = False
             owner.initial = owner.initial or user.pk
+        self._add_model_validators()
         # TODO: relation inputs are plain selects of every visible record; with
         # thousands of companies they grow heavy, and an autocomplete is missing.
         for name, selector in self.scoped_choices.items():
             field = self.fields[name]
             field.queryset = getattr(selectors, selector)(user).order_by("-id")  # type: ignore[attr-defined]
+
+    def _add_model_validators(self) -> None:
+        """Check the model's own rules (credit code, minimums) with the other inputs.
+
+        Without them a form shows some errors, and the rest only after those are
+        fixed, once the service sees the input.
+        """
+        model_fields = {f.name: f for f in self._meta.model._meta.get_fields()}
+        for name, field in self.fields.items():
+            model_field = model_fields.get(name)
+            if model_field is None:
+                continue  # a form-only input such as `version`
+            present = {type(v) for v in field.validators}
+            extra = [
+                v
+                for v in getattr(model_field, "validators", [])
+                if type(v) not in present
+            ]
+            field.validators = [*field.validators, *extra]
 
     def _post_clean(self) -> None:
         # The services run the model validation, inside their transaction;
