@@ -179,7 +179,7 @@ _job_runs: dict[int, int] = {}
 _job_titles: set[str] = set()
 
 
-@job_kind("tests.count")
+@job_kind("tests.core_worker.count")
 def _count_job(ctx):
     _job_runs[ctx.job.pk] = _job_runs.get(ctx.job.pk, 0) + 1
     _job_titles.add(ctx.job.title)
@@ -196,7 +196,7 @@ def _forget_job_runs():
     _job_runs.clear()
 
 
-@job_kind("tests.explode")
+@job_kind("tests.core_worker.explode")
 def _explode_job(ctx):
     ctx.log("starting")
     raise ValueError("the file has no header row")
@@ -211,7 +211,7 @@ def finished(job: Job) -> Job | None:
 
 def test_a_job_runs_in_the_worker_and_records_progress_log_and_result(worker, rep):
     with transaction.atomic():
-        job = start_job(rep, "tests.count", "count three", to=3)
+        job = start_job(rep, "tests.core_worker.count", "count three", to=3)
 
     done = wait_for(lambda: finished(job))
 
@@ -224,7 +224,7 @@ def test_a_job_runs_in_the_worker_and_records_progress_log_and_result(worker, re
 
 def test_a_failing_job_records_its_error(worker, rep):
     with transaction.atomic():
-        job = start_job(rep, "tests.explode", "import customers")
+        job = start_job(rep, "tests.core_worker.explode", "import customers")
 
     done = wait_for(lambda: finished(job))
 
@@ -235,22 +235,22 @@ def test_a_failing_job_records_its_error(worker, rep):
 
 def test_an_unknown_job_kind_fails_clearly(worker, rep):
     with transaction.atomic():
-        job = start_job(rep, "tests.nothing", "mystery")
+        job = start_job(rep, "tests.core_worker.nothing", "mystery")
 
     done = wait_for(lambda: finished(job))
 
     assert done.status == Job.Status.FAILED
-    assert "no job kind 'tests.nothing'" in done.error
+    assert "no job kind 'tests.core_worker.nothing'" in done.error
 
 
 def test_redelivery_does_not_rerun_a_finished_job(worker, rep):
     with transaction.atomic():
-        job = start_job(rep, "tests.count", "count once", to=1)
+        job = start_job(rep, "tests.core_worker.count", "count once", to=1)
     first = wait_for(lambda: finished(job))
 
     tasks.run_job_task(job.pk)  # the queue hands the same job out again
     with transaction.atomic():
-        marker = start_job(rep, "tests.count", "marker", to=1)
+        marker = start_job(rep, "tests.core_worker.count", "marker", to=1)
     wait_for(lambda: finished(marker))
 
     again = Job.objects.get(pk=job.pk)
@@ -260,10 +260,10 @@ def test_redelivery_does_not_rerun_a_finished_job(worker, rep):
 
 def test_a_job_of_a_rolled_back_transaction_never_runs(worker, rep):
     with pytest.raises(RuntimeError), transaction.atomic():
-        start_job(rep, "tests.count", "ghost", to=1)
+        start_job(rep, "tests.core_worker.count", "ghost", to=1)
         raise RuntimeError("rolled back")
     with transaction.atomic():
-        marker = start_job(rep, "tests.count", "after ghost", to=1)
+        marker = start_job(rep, "tests.core_worker.count", "after ghost", to=1)
     wait_for(lambda: finished(marker))
 
     assert "ghost" not in _job_titles
@@ -276,7 +276,7 @@ def test_stale_queued_jobs_are_queued_again(worker, rep):
     from django.utils import timezone
 
     job = Job.objects.create(  # as if the enqueue after commit had been lost
-        user=rep, kind="tests.count", title="lost", params={"to": 1},
+        user=rep, kind="tests.core_worker.count", title="lost", params={"to": 1},
         created_at=timezone.now() - timedelta(minutes=10),
     )
 
