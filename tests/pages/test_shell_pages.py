@@ -219,7 +219,7 @@ def test_a_real_job_runs_and_its_outcome_shows(
     from rapport.core.jobs import job_kind
     from rapport.core.services import start_job
 
-    @job_kind("tests.count")
+    @job_kind("tests.shell_pages.count")
     def count(context):
         context.log("counting")
         context.progress(50)
@@ -227,7 +227,7 @@ def test_a_real_job_runs_and_its_outcome_shows(
 
     # given a job started and run by the (immediate) queue after commit
     with django_capture_on_commit_callbacks(execute=True):
-        job = start_job(rep, "tests.count", "Count things")
+        job = start_job(rep, "tests.shell_pages.count", "Count things")
     client.force_login(rep)
 
     # then the detail page shows it finished with its log and result
