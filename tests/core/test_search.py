@@ -299,3 +299,8 @@ def test_empty_query_finds_nothing(rep, huawei):
 
 def test_grams_hold_chinese_pairs_and_word_starts():
     assert search.grams_of("华为 ERP") == {"华", "为", "华为", "e", "er"}
+
+
+def test_reindex_of_no_kinds_touches_nothing(rep, huawei):
+    assert search.reindex_all([]) == {}
+    assert titles(search.search(rep, "华为")) == ["华为技术有限公司"]

@@ -326,7 +326,7 @@ def reindex_all(kinds: Iterable[str] | None = None) -> dict[str, int]:
     counts: dict[str, int] = {}
     if connection.vendor == "sqlite":
         _repair_sqlite_fts()
-    for kind in list(kinds or _registry):
+    for kind in list(_registry) if kinds is None else list(kinds):
         entry = _registry[kind]
         assert entry.model is not None
         with transaction.atomic():
