@@ -242,7 +242,7 @@ def _object_endpoints() -> list[tuple[str, str, str, Callable[[Any], dict]]]:
         base = f"/{PLURAL[kind]}/{{id}}"
         cases += [
             (kind, "get", base, lambda obj: {}),
-            (kind, "patch", base, lambda obj: {"notes": "mine now"}),
+            (kind, "patch", base, lambda obj, k=kind: PATCHES[k]),
             (kind, "delete", base, lambda obj: {}),
             (kind, "get", base + "/history", lambda obj: {}),
         ]

@@ -58,6 +58,17 @@ def test_nested_line_errors_name_the_line(api_as, manager):
     assert not Quote.objects.exists()
 
 
+def test_unknown_body_fields_are_refused_not_ignored(api_as, manager):
+    company = CompanyFactory(owner=manager)
+
+    response = api_as(manager).patch(f"/companies/{company.pk}", {"nmae": "Typo"})
+
+    assert response.status_code == 422
+    assert "nmae" in fields(response)
+    company.refresh_from_db()
+    assert company.version == 1
+
+
 def test_query_parameter_errors_are_field_errors(api_as, manager):
     response = api_as(manager).get("/companies", {"limit": "many"})
 

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-from rapport.core.api import Id, ListQuery, Moment, sorted_by
+from rapport.core.api import Id, InputSchema, ListQuery, Moment, sorted_by
 
 
 class TeamRefOut(Schema):
@@ -46,7 +46,7 @@ class MeOut(Schema):
     )
 
 
-class TokenIn(Schema):
+class TokenIn(InputSchema):
     """A new personal API token."""
 
     name: str = Field(min_length=1, max_length=100)
@@ -86,7 +86,7 @@ class NotificationOut(Schema):
     read_at: datetime | None
 
 
-class MarkReadIn(Schema):
+class MarkReadIn(InputSchema):
     """Which notifications to mark read: the listed ids, or all when `ids` is null."""
 
     ids: list[Id] | None = None

@@ -37,7 +37,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import DocsBase
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, ConfigDict, Field
 
 from rapport.core.errors import PreconditionFailed, RapportError, ValidationFailed
 from rapport.core.models import IdempotencyRecord
@@ -75,6 +75,12 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _REPLAYED_HEADERS = ("ETag", "Location", "Link")
 # Parameter names that hold a request body; they are dropped from field paths.
 BODY_PARAMS = frozenset({"payload"})
+
+
+class InputSchema(Schema):
+    """A request body: a field the API does not know is refused, never ignored."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 # --- Problem documents ---------------------------------------------------------------

@@ -17,7 +17,7 @@ from ninja import Schema
 from pydantic import Field
 
 from rapport.accounts.schemas import UserRefOut
-from rapport.core.api import Day, Id, ListQuery, Moment, omitted, sorted_by
+from rapport.core.api import Day, Id, InputSchema, ListQuery, Moment, omitted, sorted_by
 from rapport.crm.models import (
     CURRENCIES,
     Activity,
@@ -93,7 +93,7 @@ class ScopedOut(RecordOut):
 # --- Companies ----------------------------------------------------------------------
 
 
-class CompanyPatch(Schema):
+class CompanyPatch(InputSchema):
     """Fields of a company to change; only those sent change."""
 
     name: str = omitted(min_length=1, max_length=200)
@@ -137,7 +137,7 @@ class CompanyOut(ScopedOut):
 # --- Contacts -----------------------------------------------------------------------
 
 
-class ContactMethodIn(Schema):
+class ContactMethodIn(InputSchema):
     """One phone number or e-mail address."""
 
     kind: Literal["email", "phone"]
@@ -156,7 +156,7 @@ class ContactMethodOut(Schema):
     is_primary: bool
 
 
-class ContactPatch(Schema):
+class ContactPatch(InputSchema):
     """Fields of a contact to change; `methods`, when sent, replaces all of them."""
 
     company_id: Id | None = None
@@ -194,7 +194,7 @@ class ContactOut(ScopedOut):
 # --- Leads --------------------------------------------------------------------------
 
 
-class LeadPatch(Schema):
+class LeadPatch(InputSchema):
     """Fields of a lead to change; conversion goes through /leads/{id}/convert."""
 
     title: str = omitted(min_length=1, max_length=200)
@@ -240,7 +240,7 @@ class LeadOut(ScopedOut):
     converted_at: datetime | None
 
 
-class ConvertLeadIn(Schema):
+class ConvertLeadIn(InputSchema):
     """How to convert a lead: link or create its company and contact, open a deal."""
 
     company_id: Id | None = omitted(
@@ -258,7 +258,7 @@ class ConvertLeadIn(Schema):
 # --- Pipelines ----------------------------------------------------------------------
 
 
-class StageIn(Schema):
+class StageIn(InputSchema):
     """One stage of a new pipeline; stages keep the order they are sent in."""
 
     name: str = Field(min_length=1, max_length=60)
@@ -278,7 +278,7 @@ class StageOut(Schema):
     outcome: str
 
 
-class PipelineIn(Schema):
+class PipelineIn(InputSchema):
     """A new pipeline with its stages; one of them must be a won stage."""
 
     name: str = Field(min_length=1, max_length=100)
@@ -300,7 +300,7 @@ class PipelineOut(RecordOut):
 # --- Deals --------------------------------------------------------------------------
 
 
-class DealPatch(Schema):
+class DealPatch(InputSchema):
     """Fields of a deal to change; a stage change follows the rules of /move."""
 
     title: str = omitted(min_length=1, max_length=200)
@@ -354,7 +354,7 @@ class DealOut(ScopedOut):
     notes: str
 
 
-class MoveDealIn(Schema):
+class MoveDealIn(InputSchema):
     """The stage to move the deal to; a lost stage needs a reason."""
 
     stage_id: Id
@@ -364,7 +364,7 @@ class MoveDealIn(Schema):
 # --- Activities ---------------------------------------------------------------------
 
 
-class ActivityPatch(Schema):
+class ActivityPatch(InputSchema):
     """Fields of an activity to change."""
 
     kind: str = choice(Activity.Kind)
@@ -407,7 +407,7 @@ class ActivityOut(ScopedOut):
 # --- Products -----------------------------------------------------------------------
 
 
-class ProductPatch(Schema):
+class ProductPatch(InputSchema):
     """Fields of a catalogue entry to change."""
 
     code: str = omitted(min_length=1, max_length=40)
@@ -442,7 +442,7 @@ class ProductOut(RecordOut):
 # --- Quotes -------------------------------------------------------------------------
 
 
-class QuoteLineIn(Schema):
+class QuoteLineIn(InputSchema):
     """One line of a quote; price and description default to the product's."""
 
     product_id: Id | None = None
@@ -466,7 +466,7 @@ class QuoteLineOut(Schema):
     net: Decimal
 
 
-class QuotePatch(Schema):
+class QuotePatch(InputSchema):
     """Fields of a quote to change; `lines`, when sent, replaces every line."""
 
     status: str = choice(Quote.Status)
