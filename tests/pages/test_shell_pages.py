@@ -29,6 +29,8 @@ def test_search_groups_hits_by_kind(client, rep):
     # then each hit is shown under its kind
     assert 'data-kind="crm.company"' in html
     assert 'data-kind="crm.lead"' in html
+    assert "<h2>Companies</h2>" in html
+    assert "<h2>Leads</h2>" in html
     assert "Haiyan Robotics" in html
     assert "Haiyan line upgrade" in html
 

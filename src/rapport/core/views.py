@@ -6,12 +6,14 @@ import json
 import logging
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -55,6 +57,15 @@ def unread_count(user: Any) -> int:
     )
 
 
+def _plural_label(hit: Hit) -> str:
+    """The heading of a group of hits: the model's plural name, e.g. "Companies"."""
+    try:
+        model = apps.get_model(hit.kind)
+    except (LookupError, ValueError):
+        return str(hit.label)
+    return capfirst(str(model._meta.verbose_name_plural))
+
+
 class SearchView(LoginRequiredMixin, View):
     """Global search over every record the user may see, grouped by kind."""
 
@@ -64,7 +75,7 @@ class SearchView(LoginRequiredMixin, View):
 
         groups: dict[str, list[Hit]] = {}
         for hit in hits:
-            groups.setdefault(hit.label, []).append(hit)
+            groups.setdefault(_plural_label(hit), []).append(hit)
         return TemplateResponse(
             request,
             "core/search.html",
