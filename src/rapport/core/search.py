@@ -196,10 +196,10 @@ def index_records(instances: Iterable[models.Model]) -> int:
     for kind, object_id in rows:
         by_kind.setdefault(kind, []).append(object_id)
     for kind, ids in by_kind.items():
-        for doc in SearchDocument.objects.filter(kind=kind, object_id__in=ids).values(
-            "id", "kind", "object_id", "title", "text", "owner_id", "team_id"
-        ):
-            existing[(doc["kind"], doc["object_id"])] = doc
+        for values in SearchDocument.objects.filter(
+            kind=kind, object_id__in=ids
+        ).values("id", "kind", "object_id", "title", "text", "owner_id", "team_id"):
+            existing[(values["kind"], values["object_id"])] = dict(values)
 
     changed: list[SearchDocument] = []
     created: list[SearchDocument] = []
@@ -407,10 +407,10 @@ class _ILike(Lookup):
 
     lookup_name = "ilike"
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} ILIKE {rhs}", [*lhs_params, *rhs_params]
+        return f"{lhs} ILIKE {rhs}", (*lhs_params, *rhs_params)
 
 
 def _like_pattern(term: str) -> str:
