@@ -366,3 +366,15 @@ def test_token_page_forms_carry_csrf(client, rep):
     html = client.get(reverse("accounts:tokens")).content.decode()
 
     assert html.count("<form") == html.count("csrfmiddlewaretoken") + 1  # + top search
+
+
+def test_token_page_explains_the_header_in_both_languages(client, rep):
+    client.force_login(rep)
+
+    english = client.get(reverse("accounts:tokens")).content.decode()
+    chinese = client.get(
+        reverse("accounts:tokens"), HTTP_ACCEPT_LANGUAGE="zh-Hans"
+    ).content.decode()
+
+    assert "Authorization: Bearer rpt_…" in english
+    assert "请在请求头“Authorization: Bearer rpt_…”中发送" in chinese
