@@ -264,12 +264,13 @@ def main() -> int:
     )
     sample_ids = [rng.choice(visible) for _ in range(REQUESTS + WARMUP)]
 
+    # The same order as the list page and the API: most recently changed first.
     def raw_list() -> list[Any]:
         return db.execute(
             f"SELECT c.id, c.name, c.short_name, c.industry, c.region, c.tier,"
             f" c.updated_at, u.display_name FROM {company_t} c"
             f" JOIN {user_t} u ON u.id = c.owner_id WHERE c.team_id = ?"
-            f" ORDER BY c.id DESC LIMIT ?",
+            f" ORDER BY c.updated_at DESC, c.id DESC LIMIT ?",
             (user.team_id, page_size),
         ).fetchall()
 
