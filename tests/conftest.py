@@ -1,22 +1,31 @@
-"""Shared test set-up: environment, users in two teams, and factories.
+"""Shared test set-up: users in two teams, factories, and a private test database.
 
-The environment is fixed before Django loads its settings: a private data
-directory, the in-process ("immediate") queue unless a test asks for the real
-one, and cheap password hashing.
+The environment (test mode, the in-process queue, a data directory) is set in
+pyproject.toml through pytest-env, because pytest-django loads the settings
+before any conftest runs.
 """
 
 from __future__ import annotations
 
-import os
 import tempfile
+from pathlib import Path
 
-os.environ.setdefault("RAPPORT_TESTING", "1")
-os.environ.setdefault("RAPPORT_QUEUE_IMMEDIATE", "1")
-os.environ.setdefault("RAPPORT_DATA_DIR", tempfile.mkdtemp(prefix="rapport-test-"))
+import pytest
 
-import pytest  # noqa: E402
+from tests.factories import TeamFactory, UserFactory
 
-from tests.factories import TeamFactory, UserFactory  # noqa: E402
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, testrun_uid: str, worker_id: str
+) -> None:
+    """Give each test run its own SQLite file, so two runs never share one."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        name = f"rapport-test-{testrun_uid[:12]}-{worker_id}.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(Path(tempfile.gettempdir()) / name)
 
 
 @pytest.fixture
