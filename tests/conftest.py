@@ -25,7 +25,9 @@ def django_db_modify_db_settings(
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("sqlite3"):
         name = f"rapport-test-{testrun_uid[:12]}-{worker_id}.sqlite3"
-        database.setdefault("TEST", {})["NAME"] = str(Path(tempfile.gettempdir()) / name)
+        database.setdefault("TEST", {})["NAME"] = str(
+            Path(tempfile.gettempdir()) / name
+        )
 
 
 @pytest.fixture

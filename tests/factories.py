@@ -45,7 +45,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+    def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 
@@ -73,9 +73,7 @@ class ContactFactory(Scoped):
     class Meta:
         model = Contact
 
-    company = factory.SubFactory(
-        CompanyFactory, owner=factory.SelfAttribute("..owner")
-    )
+    company = factory.SubFactory(CompanyFactory, owner=factory.SelfAttribute("..owner"))
     name = factory.Sequence(lambda n: f"Contact {n}")
 
 
@@ -110,7 +108,7 @@ class PipelineFactory(factory.django.DjangoModelFactory):
     is_default = True
 
     @factory.post_generation
-    def stages(obj, create, extracted, **kwargs):  # noqa: N805
+    def stages(obj, create, extracted, **kwargs):
         if create and not obj.stages.exists():
             from rapport.crm.services import DEFAULT_STAGES
 
@@ -127,7 +125,9 @@ class DealFactory(Scoped):
     title = factory.Sequence(lambda n: f"Deal {n}")
     company = factory.SubFactory(CompanyFactory, owner=factory.SelfAttribute("..owner"))
     pipeline = factory.SubFactory(PipelineFactory)
-    stage = factory.LazyAttribute(lambda d: d.pipeline.stages.order_by("position").first())
+    stage = factory.LazyAttribute(
+        lambda d: d.pipeline.stages.order_by("position").first()
+    )
     amount = Decimal("250000")
 
 

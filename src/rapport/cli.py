@@ -36,14 +36,21 @@ def serve(port: int | None = None, with_worker: bool = True) -> int:
     worker = None
     if with_worker:
         worker = subprocess.Popen([sys.executable, "-m", "rapport.cli", "worker"])
-    print(f"Rapport is running on http://127.0.0.1:{port}/  (Ctrl+C stops it)", flush=True)
+    print(
+        f"Rapport is running on http://127.0.0.1:{port}/  (Ctrl+C stops it)", flush=True
+    )
     try:
         from waitress import serve as waitress_serve
 
         from rapport.wsgi import application
 
-        waitress_serve(application, host=os.environ.get("RAPPORT_HOST", "127.0.0.1"),
-                       port=port, threads=8, ident="rapport")
+        waitress_serve(
+            application,
+            host=os.environ.get("RAPPORT_HOST", "127.0.0.1"),
+            port=port,
+            threads=8,
+            ident="rapport",
+        )
     except KeyboardInterrupt:
         pass
     finally:
@@ -58,8 +65,13 @@ def serve(port: int | None = None, with_worker: bool = True) -> int:
 
 def worker() -> int:
     """Run the Huey consumer: outbox delivery, jobs and periodic tasks."""
-    _manage("run_huey", "--workers", os.environ.get("RAPPORT_WORKERS", "2"), "--worker-type",
-            "thread")
+    _manage(
+        "run_huey",
+        "--workers",
+        os.environ.get("RAPPORT_WORKERS", "2"),
+        "--worker-type",
+        "thread",
+    )
     return 0
 
 
@@ -85,8 +97,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="rapport", description=__doc__)
     sub = parser.add_subparsers(dest="command")
     p_demo = sub.add_parser("demo", help="load the demo company and start serving")
-    p_demo.add_argument("--reset", action="store_true", help="start from an empty data directory")
-    p_demo.add_argument("--no-serve", action="store_true", help="load the data, then stop")
+    p_demo.add_argument(
+        "--reset", action="store_true", help="start from an empty data directory"
+    )
+    p_demo.add_argument(
+        "--no-serve", action="store_true", help="load the data, then stop"
+    )
     p_demo.add_argument("--size", choices=["full", "small"], default="full")
     p_serve = sub.add_parser("serve", help="run the web process and a worker")
     p_serve.add_argument("--port", type=int)

@@ -131,7 +131,13 @@ if _engine.endswith("sqlite3"):
 elif _engine.endswith("mysql"):
     import pymysql
 
-    pymysql.version_info = (2, 2, 1, "final", 0)  # Django checks the mysqlclient version
+    pymysql.version_info = (
+        2,
+        2,
+        1,
+        "final",
+        0,
+    )  # Django checks the mysqlclient version
     pymysql.install_as_MySQLdb()
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
@@ -162,7 +168,9 @@ if _queue.scheme in {"redis", "rediss"}:
 elif _queue.scheme == "sqlite":
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": _queue.path})
 else:
-    raise RuntimeError(f"QUEUE_URL must be sqlite:///path or redis://host, not {QUEUE_URL!r}")
+    raise RuntimeError(
+        f"QUEUE_URL must be sqlite:///path or redis://host, not {QUEUE_URL!r}"
+    )
 
 # --- Authentication and sessions ---------------------------------------------------
 
@@ -211,7 +219,9 @@ STATICFILES_DIRS: list = [PACKAGE_DIR / "static"]
 # instead of a CDN (found without importing plotly, which is slow to load).
 _plotly_spec = importlib.util.find_spec("plotly")
 if _plotly_spec and _plotly_spec.submodule_search_locations:
-    _plotly_data = Path(list(_plotly_spec.submodule_search_locations)[0]) / "package_data"
+    _plotly_data = (
+        Path(next(iter(_plotly_spec.submodule_search_locations))) / "package_data"
+    )
     if (_plotly_data / "plotly.min.js").exists():
         STATICFILES_DIRS.append(("plotly", _plotly_data))
 STORAGES = {
@@ -247,7 +257,10 @@ LOGGING = {
             "formatter": "plain" if DEBUG else "json",
         }
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("RAPPORT_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": os.environ.get("RAPPORT_LOG_LEVEL", "INFO"),
+    },
     "loggers": {
         "huey": {"level": "WARNING"},
         "django.db.backends": {"level": "INFO"},

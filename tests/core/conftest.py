@@ -70,8 +70,10 @@ def _storage(kind: str, huey, tmp_path):
     return SqliteStorage(huey.name, filename=str(tmp_path / "queue.sqlite3"))
 
 
-QUEUES = [pytest.param("sqlite", id="sqlite-queue"),
-          pytest.param("redis", id="redis-queue", marks=pytest.mark.redis)]
+QUEUES = [
+    pytest.param("sqlite", id="sqlite-queue"),
+    pytest.param("redis", id="redis-queue", marks=pytest.mark.redis),
+]
 
 
 @pytest.fixture(params=QUEUES)
@@ -90,11 +92,16 @@ def worker(request, transactional_db, tmp_path) -> Iterator[object]:
         # The worker threads' connections must not outlive the test database.
         connections.close_all()
 
-    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM,
-                                                 signal.SIGHUP)}
+    handlers = {
+        s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    }
     consumer = HUEY.create_consumer(
-        workers=2, worker_type="thread", periodic=False, initial_delay=0.02,
-        max_delay=0.1, check_worker_health=False,
+        workers=2,
+        worker_type="thread",
+        periodic=False,
+        initial_delay=0.02,
+        max_delay=0.1,
+        check_worker_health=False,
     )
     consumer.start()
     for sig, handler in handlers.items():

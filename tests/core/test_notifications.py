@@ -20,7 +20,9 @@ def test_notify_creates_one_unread_notification_per_recipient(rep, manager):
     assert len(created) == 2
     rows = Notification.objects.order_by("recipient_id")
     assert [(n.recipient, n.title, n.read_at) for n in rows] == [
-        (rep, "新线索已分配", None), (manager, "新线索已分配", None)]
+        (rep, "新线索已分配", None),
+        (manager, "新线索已分配", None),
+    ]
 
 
 def test_dedupe_key_stops_a_second_notification(rep, manager):
@@ -55,8 +57,9 @@ def test_email_copy_reaches_the_smtp_server(
     rep, smtp_server, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        (note,) = notify([rep], "报价已接受", body="Q-2026-0001 已被客户接受",
-                         url="/crm/quotes/1/")
+        (note,) = notify(
+            [rep], "报价已接受", body="Q-2026-0001 已被客户接受", url="/crm/quotes/1/"
+        )
 
     (message,) = smtp_server.messages
     assert message["Subject"] == "报价已接受"
@@ -67,8 +70,9 @@ def test_email_copy_reaches_the_smtp_server(
     assert note.emailed_at is not None
 
 
-def test_no_email_without_smtp_configuration(rep, smtp_server, settings,
-                                             django_capture_on_commit_callbacks):
+def test_no_email_without_smtp_configuration(
+    rep, smtp_server, settings, django_capture_on_commit_callbacks
+):
     settings.EMAIL_HOST = ""
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -111,8 +115,11 @@ def test_email_copy_is_sent_by_the_worker(worker, rep, smtp_server):
     with transaction.atomic():
         (note,) = notify([rep], "Deal won: 华为 ERP", body="¥1,200,000")
 
-    wait_for(lambda: Notification.objects.filter(pk=note.pk, emailed_at__isnull=False)
-             .exists())
+    wait_for(
+        lambda: Notification.objects.filter(
+            pk=note.pk, emailed_at__isnull=False
+        ).exists()
+    )
 
     (message,) = smtp_server.messages
     assert message["Subject"] == "Deal won: 华为 ERP"

@@ -25,20 +25,28 @@ from rapport.core.permissions import (
 from rapport.crm.models import Company, Product
 from tests.factories import CompanyFactory, ProductFactory, TeamFactory, UserFactory
 
-KINDS = ["crm.company", "crm.contact", "crm.lead", "crm.deal", "crm.activity",
-         "crm.quote", "crm.product", "crm.pipeline"]
+KINDS = [
+    "crm.company",
+    "crm.contact",
+    "crm.lead",
+    "crm.deal",
+    "crm.activity",
+    "crm.quote",
+    "crm.product",
+    "crm.pipeline",
+]
 LETTER = {"V": VIEW, "A": ADD, "C": CHANGE, "D": DELETE}
 
 # The decided matrix, written out independently of core/permissions.py: a change
 # there must be a deliberate change here too. Columns follow KINDS.
 EXPECTED = {
-    Role.SALES_REP:       ["VAC", "VAC", "VACD", "VAC", "VACD", "VACD", "V", "V"],
-    Role.SALES_MANAGER:   ["VACD", "VACD", "VACD", "VACD", "VACD", "VACD", "VACD", "V"],
+    Role.SALES_REP: ["VAC", "VAC", "VACD", "VAC", "VACD", "VACD", "V", "V"],
+    Role.SALES_MANAGER: ["VACD", "VACD", "VACD", "VACD", "VACD", "VACD", "VACD", "V"],
     Role.PROJECT_MANAGER: ["V", "V", "V", "V", "VACD", "V", "V", "V"],
-    Role.EXECUTIVE:       ["V", "V", "V", "V", "V", "V", "V", "V"],
-    Role.FINANCE:         ["V", "V", "V", "V", "V", "VAC", "VAC", "V"],
-    Role.SUPPORT:         ["V", "VAC", "V", "V", "VACD", "V", "V", "V"],
-    Role.ADMIN:           ["VACD"] * 8,
+    Role.EXECUTIVE: ["V", "V", "V", "V", "V", "V", "V", "V"],
+    Role.FINANCE: ["V", "V", "V", "V", "V", "VAC", "VAC", "V"],
+    Role.SUPPORT: ["V", "VAC", "V", "V", "VACD", "V", "V", "V"],
+    Role.ADMIN: ["VACD"] * 8,
 }
 CASES = [
     (role, kind, action, letter in EXPECTED[role][KINDS.index(kind)])
@@ -63,14 +71,20 @@ def test_every_role_is_in_the_expected_matrix():
     assert set(EXPECTED) == set(Role) == set(permissions.PERMISSIONS)
 
 
-@pytest.mark.parametrize(("role", "kind", "action", "allowed"), CASES,
-                         ids=[f"{r.value}-{k}-{a}" for r, k, a, _ in CASES])
+@pytest.mark.parametrize(
+    ("role", "kind", "action", "allowed"),
+    CASES,
+    ids=[f"{r.value}-{k}-{a}" for r, k, a, _ in CASES],
+)
 def test_may_follows_the_matrix(role, kind, action, allowed):
     assert may(Person(role), action, kind) is allowed
 
 
-@pytest.mark.parametrize(("role", "kind", "action", "allowed"), CASES,
-                         ids=[f"{r.value}-{k}-{a}" for r, k, a, _ in CASES])
+@pytest.mark.parametrize(
+    ("role", "kind", "action", "allowed"),
+    CASES,
+    ids=[f"{r.value}-{k}-{a}" for r, k, a, _ in CASES],
+)
 def test_require_raises_forbidden_exactly_when_may_is_not(role, kind, action, allowed):
     if allowed:
         require(Person(role), action, kind)
@@ -119,8 +133,10 @@ def world(db):
         name: UserFactory(username=name, role="sales_rep", team=team)
         for name, team in [("e1", east), ("e2", east), ("w1", west), ("w2", west)]
     }
-    companies = {name: CompanyFactory(owner=user, name=f"Co {name}")
-                 for name, user in reps.items()}
+    companies = {
+        name: CompanyFactory(owner=user, name=f"Co {name}")
+        for name, user in reps.items()
+    }
     return east, west, reps, companies
 
 
@@ -128,11 +144,14 @@ def names(queryset):
     return sorted(c.name for c in queryset)
 
 
-@pytest.mark.parametrize(("scope", "expected"), [
-    (Scope.OWN, ["Co e1"]),
-    (Scope.TEAM, ["Co e1", "Co e2"]),
-    (Scope.ALL, ["Co e1", "Co e2", "Co w1", "Co w2"]),
-])
+@pytest.mark.parametrize(
+    ("scope", "expected"),
+    [
+        (Scope.OWN, ["Co e1"]),
+        (Scope.TEAM, ["Co e1", "Co e2"]),
+        (Scope.ALL, ["Co e1", "Co e2", "Co w1", "Co w2"]),
+    ],
+)
 def test_scope_filter_own_team_all(world, scope, expected):
     _, _, reps, _ = world
     user = reps["e1"]
@@ -165,11 +184,14 @@ def test_unscoped_kinds_are_not_filtered_by_owner(world):
     assert [p.name for p in visible(reps["w2"], Product.objects.all())] == ["Licence"]
 
 
-@pytest.mark.parametrize(("scope", "visible_owners"), [
-    (Scope.OWN, {"e1"}),
-    (Scope.TEAM, {"e1", "e2"}),
-    (Scope.ALL, {"e1", "e2", "w1", "w2"}),
-])
+@pytest.mark.parametrize(
+    ("scope", "visible_owners"),
+    [
+        (Scope.OWN, {"e1"}),
+        (Scope.TEAM, {"e1", "e2"}),
+        (Scope.ALL, {"e1", "e2", "w1", "w2"}),
+    ],
+)
 def test_in_scope_agrees_with_scope_filter(world, scope, visible_owners):
     _, _, reps, companies = world
     user = reps["e1"]

@@ -113,10 +113,35 @@ def test_short_latin_term_matches_word_starts(rep):
 
 @pytest.mark.parametrize(
     "query",
-    ['"', '""', "'", "*", "a*", "(", ")", "(华为", "华为)", "NEAR", "NEAR(a b)",
-     "-", "-华为", "^", "^华为", "AND", "OR NOT", ":", "text:华为", "{a b}", "+",
-     "%", "_",
-     "\\", '"华为" OR "x"', "华为*", "a\"b\"c"],
+    [
+        '"',
+        '""',
+        "'",
+        "*",
+        "a*",
+        "(",
+        ")",
+        "(华为",
+        "华为)",
+        "NEAR",
+        "NEAR(a b)",
+        "-",
+        "-华为",
+        "^",
+        "^华为",
+        "AND",
+        "OR NOT",
+        ":",
+        "text:华为",
+        "{a b}",
+        "+",
+        "%",
+        "_",
+        "\\",
+        '"华为" OR "x"',
+        "华为*",
+        'a"b"c',
+    ],
 )
 def test_query_syntax_in_user_input_is_harmless(rep, huawei, query):
     hits = search.search(rep, query)
@@ -218,8 +243,11 @@ def test_snippet_shows_the_match(rep):
 
 
 def test_update_reindexes_and_drops_old_grams(rep, huawei):
-    services.update_company(rep, huawei, {"name": "中兴通讯", "short_name": "",
-                                          "english_name": "", "address": ""})
+    services.update_company(
+        rep,
+        huawei,
+        {"name": "中兴通讯", "short_name": "", "english_name": "", "address": ""},
+    )
 
     assert search.search(rep, "华为") == []
     assert search.search(rep, "华") == []
@@ -253,8 +281,11 @@ def test_unchanged_record_is_not_rewritten(rep, huawei):
     with CaptureQueriesContext(connection) as queries:
         search.index_record(huawei)
 
-    writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith(
-        ("SELECT", "SAVEPOINT", "RELEASE"))]
+    writes = [
+        q["sql"]
+        for q in queries
+        if not q["sql"].lstrip().upper().startswith(("SELECT", "SAVEPOINT", "RELEASE"))
+    ]
     assert writes == []
 
 

@@ -218,7 +218,10 @@ def test_a_job_runs_in_the_worker_and_records_progress_log_and_result(worker, re
     assert done.status == Job.Status.SUCCEEDED
     assert done.progress == 100 and done.result == {"total": 3}
     assert [line.split("] ")[1] for line in done.log.splitlines()] == [
-        "counted 1", "counted 2", "counted 3"]
+        "counted 1",
+        "counted 2",
+        "counted 3",
+    ]
     assert done.started_at and done.finished_at and done.user == rep
 
 
@@ -276,7 +279,10 @@ def test_stale_queued_jobs_are_queued_again(worker, rep):
     from django.utils import timezone
 
     job = Job.objects.create(  # as if the enqueue after commit had been lost
-        user=rep, kind="tests.core_worker.count", title="lost", params={"to": 1},
+        user=rep,
+        kind="tests.core_worker.count",
+        title="lost",
+        params={"to": 1},
         created_at=timezone.now() - timedelta(minutes=10),
     )
 

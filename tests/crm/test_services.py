@@ -6,7 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from rapport.core.errors import Forbidden, NotFound, PreconditionFailed, ValidationFailed
+from rapport.core.errors import (
+    Forbidden,
+    NotFound,
+    PreconditionFailed,
+    ValidationFailed,
+)
 from rapport.core.models import AuditEntry, OutboxEvent
 from rapport.crm import services
 from rapport.crm.models import Company, Deal, Lead
@@ -16,12 +21,16 @@ pytestmark = pytest.mark.django_db
 
 
 def test_create_company_records_audit_and_event(rep):
-    company = services.create_company(rep, {"name": "华为技术有限公司", "short_name": "华为"})
+    company = services.create_company(
+        rep, {"name": "华为技术有限公司", "short_name": "华为"}
+    )
 
     assert company.owner == rep and company.team == rep.team
     entry = AuditEntry.objects.get(kind="crm.company", object_id=str(company.pk))
     assert entry.changes["name"] == [None, "华为技术有限公司"]
-    assert OutboxEvent.objects.filter(name="company.created", aggregate_id=str(company.pk)).exists()
+    assert OutboxEvent.objects.filter(
+        name="company.created", aggregate_id=str(company.pk)
+    ).exists()
 
 
 def test_invalid_company_writes_nothing(rep):
@@ -60,8 +69,13 @@ def test_rep_may_not_delete_companies(rep):
 
 def test_convert_lead_creates_company_contact_and_deal(rep):
     PipelineFactory()
-    lead = LeadFactory(owner=rep, company_name="上海电气", contact_name="李雷",
-                       email="li.lei@example.cn", budget=Decimal("880000"))
+    lead = LeadFactory(
+        owner=rep,
+        company_name="上海电气",
+        contact_name="李雷",
+        email="li.lei@example.cn",
+        budget=Decimal("880000"),
+    )
 
     deal = services.convert_lead(rep, lead)
 
@@ -91,7 +105,9 @@ def test_winning_a_deal_closes_it_and_emits_deal_won(rep):
 
     deal.refresh_from_db()
     assert deal.closed_at is not None and deal.probability == 100
-    assert OutboxEvent.objects.filter(name="deal.won", aggregate_id=str(deal.pk)).exists()
+    assert OutboxEvent.objects.filter(
+        name="deal.won", aggregate_id=str(deal.pk)
+    ).exists()
 
 
 def test_losing_a_deal_needs_a_reason(rep):
@@ -115,7 +131,12 @@ def test_quote_totals_follow_lines_and_discounts(rep):
         {"deal_id": deal.pk, "discount_pct": Decimal("10"), "tax_pct": Decimal("13")},
         lines=[
             {"description": "Design", "quantity": 2, "unit_price": "1000"},
-            {"description": "Build", "quantity": 1, "unit_price": "5000", "discount_pct": 20},
+            {
+                "description": "Build",
+                "quantity": 1,
+                "unit_price": "5000",
+                "discount_pct": 20,
+            },
         ],
     )
 

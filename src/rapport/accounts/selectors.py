@@ -10,7 +10,9 @@ from rapport.core.permissions import Scope
 
 def assignable_users(actor: User) -> QuerySet[User]:
     """The people `actor` may make owner of a record: self, the team, or everyone."""
-    users = User.objects.filter(is_active=True).select_related("team").order_by("username")
+    users = (
+        User.objects.filter(is_active=True).select_related("team").order_by("username")
+    )
     if actor.data_scope == Scope.ALL:
         return users
     if actor.data_scope == Scope.TEAM and actor.team_id:
@@ -23,4 +25,6 @@ def teams() -> QuerySet[Team]:
 
 
 def get_user(user_id: int) -> User | None:
-    return User.objects.filter(pk=user_id, is_active=True).select_related("team").first()
+    return (
+        User.objects.filter(pk=user_id, is_active=True).select_related("team").first()
+    )

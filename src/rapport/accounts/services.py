@@ -26,7 +26,9 @@ def _digest(raw: str) -> str:
 
 
 def create_api_token(
-    user: User, name: str, access: str = ApiToken.Access.WRITE,
+    user: User,
+    name: str,
+    access: str = ApiToken.Access.WRITE,
     expires_at: datetime | None = None,
 ) -> tuple[ApiToken, str]:
     """Create a token for `user`; the raw value is returned once and never stored."""
@@ -38,8 +40,12 @@ def create_api_token(
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, name=name[:100], prefix=raw[:12], digest=_digest(raw),
-            access=access, expires_at=expires_at,
+            user=user,
+            name=name[:100],
+            prefix=raw[:12],
+            digest=_digest(raw),
+            access=access,
+            expires_at=expires_at,
         )
         record_audit(user, "create", token, {"name": [None, token.name]})
     logger.info("api token created", extra={"user_id": user.pk, "token_id": token.pk})
@@ -55,7 +61,12 @@ def revoke_api_token(user: User, token_id: int) -> ApiToken:
         with transaction.atomic():
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
-            record_audit(user, "update", token, {"revoked_at": [None, token.revoked_at.isoformat()]})
+            record_audit(
+                user,
+                "update",
+                token,
+                {"revoked_at": [None, token.revoked_at.isoformat()]},
+            )
     return token
 
 
@@ -98,7 +109,9 @@ def record_login_failure(username: str) -> None:
         throttle.last_failure_at = now
         if throttle.failures >= settings.LOGIN_FAILURES_BEFORE_LOCK:
             throttle.locked_until = now + timedelta(seconds=settings.LOGIN_LOCK_SECONDS)
-            logger.warning("sign-in locked after repeated failures", extra={"username": username})
+            logger.warning(
+                "sign-in locked after repeated failures", extra={"username": username}
+            )
         throttle.save()
 
 

@@ -17,9 +17,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     def unread() -> int:
         # Capped: the badge shows "99+" rather than counting a long backlog.
         return len(
-            Notification.objects.filter(recipient=user, read_at__isnull=True).values_list(
-                "id", flat=True
-            )[:100]
+            Notification.objects.filter(
+                recipient=user, read_at__isnull=True
+            ).values_list("id", flat=True)[:100]
         )
 
     return {"unread_notifications": unread}

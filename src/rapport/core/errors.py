@@ -75,9 +75,7 @@ class ValidationFailed(RapportError):
     code = "validation_failed"
     title = _("Some fields are invalid.")
 
-    def __init__(
-        self, errors: dict[str, list[str]], detail: str | None = None
-    ) -> None:
+    def __init__(self, errors: dict[str, list[str]], detail: str | None = None) -> None:
         super().__init__(detail)
         self.errors = {field: [str(m) for m in msgs] for field, msgs in errors.items()}
 

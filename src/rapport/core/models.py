@@ -15,8 +15,12 @@ class TimeStampedModel(models.Model):
     and refuses a write whose If-Match names an older one.
     """
 
-    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
+    created_at = models.DateTimeField(
+        _("created"), default=timezone.now, editable=False
+    )
+    updated_at = models.DateTimeField(
+        _("updated"), default=timezone.now, editable=False
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -82,14 +86,21 @@ class OutboxEvent(models.Model):
 class EventDelivery(models.Model):
     """That one consumer has handled one event: makes redelivery harmless."""
 
-    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.ForeignKey(
+        OutboxEvent, on_delete=models.CASCADE, related_name="deliveries"
+    )
     consumer = models.CharField(max_length=120)
     delivered_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["event", "consumer"], name="uniq_event_consumer")
+            models.UniqueConstraint(
+                fields=["event", "consumer"], name="uniq_event_consumer"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.consumer} handled event #{self.event_id}"
 
 
 class Job(models.Model):
@@ -192,8 +203,13 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user_id", "key"], name="uniq_idempotency_key")
+            models.UniqueConstraint(
+                fields=["user_id", "key"], name="uniq_idempotency_key"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.key})"
 
 
 class SearchDocument(models.Model):
@@ -209,9 +225,14 @@ class SearchDocument(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id"], name="uniq_search_doc")
+            models.UniqueConstraint(
+                fields=["kind", "object_id"], name="uniq_search_doc"
+            )
         ]
         indexes = [models.Index(fields=["owner_id"]), models.Index(fields=["team_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind}#{self.object_id}: {self.title}"
 
 
 class SearchGram(models.Model):

@@ -111,7 +111,9 @@ def require(user: Actor, action: str, kind: str) -> None:
         )
 
 
-def scope_filter(user: Actor, owner_field: str = "owner", team_field: str = "team") -> Q:
+def scope_filter(
+    user: Actor, owner_field: str = "owner", team_field: str = "team"
+) -> Q:
     """The condition that keeps only records inside the user's data scope."""
     if user.data_scope == Scope.ALL:
         return Q()
@@ -139,7 +141,7 @@ def in_scope(user: Actor, obj: Model) -> bool:
 
 
 def check(user: Actor, action: str, obj: Model) -> None:
-    """Raise NotFound if `obj` is outside the scope, Forbidden if the action is not allowed."""
+    """Raise NotFound if `obj` lies outside the scope, Forbidden if the role may not."""
     kind = kind_of(obj)
     if not may(user, VIEW, kind) or not in_scope(user, obj):
         raise NotFound()

@@ -94,7 +94,11 @@ def register(
     """
     kind = model._meta.label_lower
     _registry[kind] = Searchable(
-        kind, title, text, url, label,
+        kind,
+        title,
+        text,
+        url,
+        label,
         scoped=bool(getattr(model, "scoped", False)),
         model=model,
         select_related=tuple(select_related),

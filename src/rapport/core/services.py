@@ -109,10 +109,16 @@ def create_record(
     """Validate and insert a new record with its audit entry and event."""
     full_clean(instance)
     instance.save(force_insert=True)
-    record_audit(actor, AuditEntry.Action.CREATE, instance, {
-        name: [None, value] for name, value in field_values(instance).items()
-        if value not in (None, "", [], {})
-    })
+    record_audit(
+        actor,
+        AuditEntry.Action.CREATE,
+        instance,
+        {
+            name: [None, value]
+            for name, value in field_values(instance).items()
+            if value not in (None, "", [], {})
+        },
+    )
     if event:
         emit(event, instance, {"id": instance.pk, **event_payload}, actor=actor)
     return instance
@@ -151,7 +157,9 @@ def update_record(
         for f in model._meta.concrete_fields
         if not f.primary_key
     }
-    updated = model._default_manager.filter(pk=instance.pk, version=current).update(**values)
+    updated = model._default_manager.filter(pk=instance.pk, version=current).update(
+        **values
+    )
     if not updated:
         instance.version = current  # type: ignore[attr-defined]
         raise PreconditionFailed()
@@ -172,9 +180,16 @@ def delete_record(
     check_version(instance, expected_version)
     pk = instance.pk
     values = field_values(instance)
-    record_audit(actor, AuditEntry.Action.DELETE, instance, {
-        name: [value, None] for name, value in values.items() if value not in (None, "")
-    })
+    record_audit(
+        actor,
+        AuditEntry.Action.DELETE,
+        instance,
+        {
+            name: [value, None]
+            for name, value in values.items()
+            if value not in (None, "")
+        },
+    )
     try:
         instance.delete()
     except models.ProtectedError as exc:
@@ -214,7 +229,11 @@ def notify(
     created = Notification.objects.bulk_create(
         [
             Notification(
-                recipient=r, title=title[:200], body=body, url=url, kind=kind,
+                recipient=r,
+                title=title[:200],
+                body=body,
+                url=url,
+                kind=kind,
                 dedupe_key=dedupe_key,
             )
             for r in recipients
@@ -224,9 +243,9 @@ def notify(
         ids = [n.pk for n in created if n.pk is not None]
         if not ids:  # bulk_create on MariaDB does not return primary keys
             ids = list(
-                Notification.objects.filter(
-                    recipient__in=recipients, title=title[:200]
-                ).order_by("-id").values_list("id", flat=True)[: len(created)]
+                Notification.objects.filter(recipient__in=recipients, title=title[:200])
+                .order_by("-id")
+                .values_list("id", flat=True)[: len(created)]
             )
 
         def enqueue() -> None:

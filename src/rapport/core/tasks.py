@@ -55,20 +55,27 @@ def deliver(event: OutboxEvent) -> None:
             with transaction.atomic():
                 # The row lock makes a second worker delivering the same event
                 # wait here, then see the first one's delivery record and skip.
-                list(OutboxEvent.objects.select_for_update().filter(pk=event.pk)
-                     .values_list("pk", flat=True))
+                list(
+                    OutboxEvent.objects.select_for_update()
+                    .filter(pk=event.pk)
+                    .values_list("pk", flat=True)
+                )
                 if EventDelivery.objects.filter(event=event, consumer=name).exists():
                     continue
                 fn(event)
                 EventDelivery.objects.create(event=event, consumer=name)
         except Exception as exc:
-            if isinstance(exc, IntegrityError) and EventDelivery.objects.filter(
-                event=event, consumer=name
-            ).exists():
+            if (
+                isinstance(exc, IntegrityError)
+                and EventDelivery.objects.filter(event=event, consumer=name).exists()
+            ):
                 continue  # another worker delivered it at the same moment
             failures.append(f"{name}: {type(exc).__name__}: {exc}")
             logger.warning(
-                "consumer %s failed on event %s #%s", name, event.name, event.pk,
+                "consumer %s failed on event %s #%s",
+                name,
+                event.name,
+                event.pk,
                 exc_info=True,
             )
     changes: dict[str, Any] = {"attempts": F("attempts") + 1}

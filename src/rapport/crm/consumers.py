@@ -27,9 +27,11 @@ def _language(user: object) -> str:
 @consumer("deal.won", name="crm.notify_team_manager_of_won_deal")
 def notify_team_manager_of_won_deal(event: OutboxEvent) -> None:
     """Tell the owner's team manager that a deal was won."""
-    deal = Deal.objects.select_related("owner", "team", "company").filter(
-        pk=event.payload.get("id")
-    ).first()
+    deal = (
+        Deal.objects.select_related("owner", "team", "company")
+        .filter(pk=event.payload.get("id"))
+        .first()
+    )
     if deal is None or deal.team is None or deal.team.manager_id is None:
         return
     manager = account_selectors.get_user(deal.team.manager_id)
@@ -37,22 +39,39 @@ def notify_team_manager_of_won_deal(event: OutboxEvent) -> None:
         return
     with override(_language(manager)):
         title = _("Deal won: %(deal)s (%(company)s)") % {
-            "deal": deal.title, "company": deal.company.name,
+            "deal": deal.title,
+            "company": deal.company.name,
         }
         body = _("%(owner)s won %(amount)s %(currency)s.") % {
-            "owner": deal.owner, "amount": f"{deal.amount:,.2f}", "currency": deal.currency,
+            "owner": deal.owner,
+            "amount": f"{deal.amount:,.2f}",
+            "currency": deal.currency,
         }
-    notify([manager], title, body, url=f"/crm/deals/{deal.pk}/", kind="deal.won",
-           dedupe_key=f"event:{event.pk}")
+    notify(
+        [manager],
+        title,
+        body,
+        url=f"/crm/deals/{deal.pk}/",
+        kind="deal.won",
+        dedupe_key=f"event:{event.pk}",
+    )
 
 
 @consumer("lead.created", name="crm.notify_assigned_lead_owner")
 def notify_assigned_lead_owner(event: OutboxEvent) -> None:
     """Tell a person that someone else gave them a new lead."""
-    lead = Lead.objects.select_related("owner").filter(pk=event.payload.get("id")).first()
+    lead = (
+        Lead.objects.select_related("owner").filter(pk=event.payload.get("id")).first()
+    )
     if lead is None or lead.owner_id == event.actor_id:
         return
     with override(_language(lead.owner)):
         title = _("New lead assigned to you: %(title)s") % {"title": lead.title}
-    notify([lead.owner], title, lead.company_name, url=f"/crm/leads/{lead.pk}/",
-           kind="lead.assigned", dedupe_key=f"event:{event.pk}")
+    notify(
+        [lead.owner],
+        title,
+        lead.company_name,
+        url=f"/crm/leads/{lead.pk}/",
+        kind="lead.assigned",
+        dedupe_key=f"event:{event.pk}",
+    )

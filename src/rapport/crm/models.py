@@ -1,17 +1,16 @@
-"""The CRM core: companies, contacts, leads, deals, pipelines, activities, products, quotes."""
+"""The CRM core: companies, contacts, leads, deals, activities, products, quotes."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator, MaxValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from rapport.core.models import ScopedModel, TimeStampedModel
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
 CURRENCIES = [("CNY", "CNY ¥"), ("USD", "USD $"), ("EUR", "EUR €"), ("HKD", "HKD $")]
 
 # The unified social credit code (统一社会信用代码): 18 characters, digits and
@@ -83,7 +82,9 @@ class Company(ScopedModel):
     size = models.CharField(
         _("size"), max_length=12, choices=CompanySize.choices, default=CompanySize.SMALL
     )
-    tier = models.CharField(_("tier"), max_length=1, choices=Tier.choices, default=Tier.C)
+    tier = models.CharField(
+        _("tier"), max_length=1, choices=Tier.choices, default=Tier.C
+    )
     website = models.URLField(_("website"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     notes = models.TextField(_("notes"), blank=True)
@@ -145,7 +146,9 @@ class ContactMethod(models.Model):
         EMAIL = "email", _("E-mail")
         PHONE = "phone", _("Phone")
 
-    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="methods")
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="methods"
+    )
     kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
     value = models.CharField(_("value"), max_length=200)
     label = models.CharField(_("label"), max_length=40, blank=True)
@@ -193,20 +196,35 @@ class Lead(ScopedModel):
         _("industry"), max_length=20, choices=Industry.choices, default=Industry.OTHER
     )
     budget = models.DecimalField(
-        _("budget"), **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
+        _("budget"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
-    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="CNY")
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=CURRENCIES, default="CNY"
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.NEW
     )
     notes = models.TextField(_("notes"), blank=True)
     company = models.ForeignKey(
-        Company, verbose_name=_("company"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="leads",
+        Company,
+        verbose_name=_("company"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
     )
     contact = models.ForeignKey(
-        Contact, verbose_name=_("contact"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="leads",
+        Contact,
+        verbose_name=_("contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="leads",
     )
     converted_at = models.DateTimeField(_("converted"), null=True, blank=True)
 
@@ -246,7 +264,9 @@ class Stage(models.Model):
         WON = "won", _("Won")
         LOST = "lost", _("Lost")
 
-    pipeline = models.ForeignKey(Pipeline, on_delete=models.CASCADE, related_name="stages")
+    pipeline = models.ForeignKey(
+        Pipeline, on_delete=models.CASCADE, related_name="stages"
+    )
     name = models.CharField(_("name"), max_length=60)
     position = models.PositiveSmallIntegerField(_("position"))
     probability = models.PositiveSmallIntegerField(
@@ -259,7 +279,9 @@ class Stage(models.Model):
     class Meta:
         ordering = ["pipeline", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["pipeline", "position"], name="uniq_stage_position")
+            models.UniqueConstraint(
+                fields=["pipeline", "position"], name="uniq_stage_position"
+            )
         ]
 
     def __str__(self) -> str:
@@ -271,26 +293,46 @@ class Deal(ScopedModel):
 
     title = models.CharField(_("title"), max_length=200)
     company = models.ForeignKey(
-        Company, verbose_name=_("company"), on_delete=models.PROTECT, related_name="deals"
+        Company,
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
+        related_name="deals",
     )
     contact = models.ForeignKey(
-        Contact, verbose_name=_("contact"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="deals",
+        Contact,
+        verbose_name=_("contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deals",
     )
     lead = models.ForeignKey(
-        Lead, verbose_name=_("lead"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="deals",
+        Lead,
+        verbose_name=_("lead"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deals",
     )
     pipeline = models.ForeignKey(
-        Pipeline, verbose_name=_("pipeline"), on_delete=models.PROTECT, related_name="deals"
+        Pipeline,
+        verbose_name=_("pipeline"),
+        on_delete=models.PROTECT,
+        related_name="deals",
     )
     stage = models.ForeignKey(
         Stage, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="deals"
     )
     amount = models.DecimalField(
-        _("amount"), **MONEY, default=Decimal("0"), validators=[MinValueValidator(0)]
+        _("amount"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
     )
-    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="CNY")
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=CURRENCIES, default="CNY"
+    )
     probability = models.PositiveSmallIntegerField(
         _("probability %"), default=10, validators=[MaxValueValidator(100)]
     )
@@ -298,7 +340,10 @@ class Deal(ScopedModel):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     lost_reason = models.CharField(_("lost reason"), max_length=200, blank=True)
     discount_pct = models.DecimalField(
-        _("discount %"), max_digits=5, decimal_places=2, default=Decimal("0"),
+        _("discount %"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     notes = models.TextField(_("notes"), blank=True)
@@ -319,9 +364,19 @@ class Deal(ScopedModel):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        if self.stage_id and self.pipeline_id and self.stage.pipeline_id != self.pipeline_id:
-            raise ValidationError({"stage": _("This stage belongs to another pipeline.")})
-        if self.stage_id and self.stage.outcome == Stage.Outcome.LOST and not self.lost_reason:
+        if (
+            self.stage_id
+            and self.pipeline_id
+            and self.stage.pipeline_id != self.pipeline_id
+        ):
+            raise ValidationError(
+                {"stage": _("This stage belongs to another pipeline.")}
+            )
+        if (
+            self.stage_id
+            and self.stage.outcome == Stage.Outcome.LOST
+            and not self.lost_reason
+        ):
             raise ValidationError({"lost_reason": _("Say why the deal was lost.")})
 
 
@@ -339,20 +394,36 @@ class Activity(ScopedModel):
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("details"), blank=True)
     company = models.ForeignKey(
-        Company, verbose_name=_("company"), on_delete=models.CASCADE,
-        null=True, blank=True, related_name="activities",
+        Company,
+        verbose_name=_("company"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="activities",
     )
     contact = models.ForeignKey(
-        Contact, verbose_name=_("contact"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="activities",
+        Contact,
+        verbose_name=_("contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
     )
     lead = models.ForeignKey(
-        Lead, verbose_name=_("lead"), on_delete=models.CASCADE,
-        null=True, blank=True, related_name="activities",
+        Lead,
+        verbose_name=_("lead"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="activities",
     )
     deal = models.ForeignKey(
-        Deal, verbose_name=_("deal"), on_delete=models.CASCADE,
-        null=True, blank=True, related_name="activities",
+        Deal,
+        verbose_name=_("deal"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="activities",
     )
     occurred_at = models.DateTimeField(_("when"), default=timezone.now)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
@@ -386,7 +457,9 @@ class Activity(ScopedModel):
         if self.kind == self.Kind.TASK and not self.due_at:
             raise ValidationError({"due_at": _("A task needs a due date.")})
         if self.remind_at and self.due_at and self.remind_at > self.due_at:
-            raise ValidationError({"remind_at": _("The reminder comes after the due date.")})
+            raise ValidationError(
+                {"remind_at": _("The reminder comes after the due date.")}
+            )
 
 
 class Product(TimeStampedModel):
@@ -397,9 +470,14 @@ class Product(TimeStampedModel):
     description = models.TextField(_("description"), blank=True)
     unit = models.CharField(_("unit"), max_length=20, default="item")
     list_price = models.DecimalField(
-        _("list price"), **MONEY, validators=[MinValueValidator(0)]
+        _("list price"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
     )
-    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="CNY")
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=CURRENCIES, default="CNY"
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -428,22 +506,48 @@ class Quote(ScopedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
-    currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="CNY")
+    currency = models.CharField(
+        _("currency"), max_length=3, choices=CURRENCIES, default="CNY"
+    )
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     discount_pct = models.DecimalField(
-        _("overall discount %"), max_digits=5, decimal_places=2, default=Decimal("0"),
+        _("overall discount %"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     tax_pct = models.DecimalField(
-        _("tax %"), max_digits=5, decimal_places=2, default=Decimal("13"),
+        _("tax %"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("13"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
-    subtotal = models.DecimalField(_("subtotal"), **MONEY, default=Decimal("0"), editable=False)
-    discount_total = models.DecimalField(
-        _("discount"), **MONEY, default=Decimal("0"), editable=False
+    subtotal = models.DecimalField(
+        _("subtotal"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+        editable=False,
     )
-    tax_total = models.DecimalField(_("tax"), **MONEY, default=Decimal("0"), editable=False)
-    total = models.DecimalField(_("total"), **MONEY, default=Decimal("0"), editable=False)
+    discount_total = models.DecimalField(
+        _("discount"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+        editable=False,
+    )
+    tax_total = models.DecimalField(
+        _("tax"), max_digits=14, decimal_places=2, default=Decimal("0"), editable=False
+    )
+    total = models.DecimalField(
+        _("total"),
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+        editable=False,
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
@@ -463,18 +567,31 @@ class QuoteLine(models.Model):
 
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey(
-        Product, verbose_name=_("product"), on_delete=models.PROTECT,
-        null=True, blank=True, related_name="+",
+        Product,
+        verbose_name=_("product"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     description = models.CharField(_("description"), max_length=300)
     quantity = models.DecimalField(
-        _("quantity"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+        _("quantity"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
     )
     unit_price = models.DecimalField(
-        _("unit price"), **MONEY, validators=[MinValueValidator(0)]
+        _("unit price"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
     )
     discount_pct = models.DecimalField(
-        _("discount %"), max_digits=5, decimal_places=2, default=Decimal("0"),
+        _("discount %"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     position = models.PositiveSmallIntegerField(default=0)

@@ -19,16 +19,28 @@ def _name(related: object) -> str:
 register(
     Company,
     title=lambda c: c.name,
-    text=lambda c: _join(c.name, c.short_name, c.english_name, c.credit_code,
-                         c.address, c.website, c.notes[:500]),
+    text=lambda c: _join(
+        c.name,
+        c.short_name,
+        c.english_name,
+        c.credit_code,
+        c.address,
+        c.website,
+        c.notes[:500],
+    ),
     url=lambda pk: f"/crm/companies/{pk}/",
     label=_("Company"),
 )
 register(
     Contact,
     title=lambda c: c.name,
-    text=lambda c: _join(c.name, c.title, c.department, _name(c.company),
-                         *(m.value for m in c.methods.all())),
+    text=lambda c: _join(
+        c.name,
+        c.title,
+        c.department,
+        _name(c.company),
+        *(m.value for m in c.methods.all()),
+    ),
     url=lambda pk: f"/crm/contacts/{pk}/",
     label=_("Contact"),
     select_related=("company",),
@@ -37,8 +49,14 @@ register(
 register(
     Lead,
     title=lambda lead: lead.title,
-    text=lambda lead: _join(lead.title, lead.company_name, lead.contact_name,
-                            lead.email, lead.phone, lead.notes[:500]),
+    text=lambda lead: _join(
+        lead.title,
+        lead.company_name,
+        lead.contact_name,
+        lead.email,
+        lead.phone,
+        lead.notes[:500],
+    ),
     url=lambda pk: f"/crm/leads/{pk}/",
     label=_("Lead"),
 )

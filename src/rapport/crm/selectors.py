@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Prefetch, QuerySet
 
@@ -39,7 +40,9 @@ def contacts(user: Any) -> QuerySet[Contact]:
     return permissions.visible(
         user,
         Contact.objects.select_related("owner", "team", "company").prefetch_related(
-            Prefetch("methods", queryset=ContactMethod.objects.order_by("-is_primary", "id"))
+            Prefetch(
+                "methods", queryset=ContactMethod.objects.order_by("-is_primary", "id")
+            )
         ),
     )
 
@@ -51,7 +54,9 @@ def leads(user: Any) -> QuerySet[Lead]:
 def deals(user: Any) -> QuerySet[Deal]:
     return permissions.visible(
         user,
-        Deal.objects.select_related("owner", "team", "company", "contact", "stage", "pipeline"),
+        Deal.objects.select_related(
+            "owner", "team", "company", "contact", "stage", "pipeline"
+        ),
     )
 
 
@@ -65,7 +70,9 @@ def activities(user: Any) -> QuerySet[Activity]:
 def quotes(user: Any) -> QuerySet[Quote]:
     return permissions.visible(
         user,
-        Quote.objects.select_related("owner", "team", "deal", "deal__company").prefetch_related(
+        Quote.objects.select_related(
+            "owner", "team", "deal", "deal__company"
+        ).prefetch_related(
             Prefetch("lines", queryset=QuoteLine.objects.select_related("product"))
         ),
     )
@@ -88,7 +95,7 @@ def get(queryset: QuerySet[M], pk: Any) -> M:
     """One record of an already scoped queryset, or NotFound."""
     try:
         return queryset.get(pk=int(pk))
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise NotFound() from None
 
 
@@ -100,17 +107,23 @@ def timeline(user: Any, **link: Any) -> QuerySet[Activity]:
 def history(record: models.Model, limit: int = 50) -> QuerySet[AuditEntry]:
     """The audit entries of one record, newest first."""
     return (
-        AuditEntry.objects.filter(kind=record._meta.label_lower, object_id=str(record.pk))
+        AuditEntry.objects.filter(
+            kind=record._meta.label_lower, object_id=str(record.pk)
+        )
         .select_related("actor")
         .order_by("-id")[:limit]
     )
 
 
-def kanban(user: Any, pipeline: Pipeline, per_stage: int = 50) -> list[tuple[Stage, list[Deal]]]:
+def kanban(
+    user: Any, pipeline: Pipeline, per_stage: int = 50
+) -> list[tuple[Stage, list[Deal]]]:
     """The pipeline's stages, each with its most recent visible deals."""
     stages = list(pipeline.stages.order_by("position"))
     visible = deals(user).filter(pipeline=pipeline)
     columns = []
     for stage in stages:
-        columns.append((stage, list(visible.filter(stage=stage).order_by("-id")[:per_stage])))
+        columns.append(
+            (stage, list(visible.filter(stage=stage).order_by("-id")[:per_stage]))
+        )
     return columns

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from rapport.accounts import selectors as account_selectors
 from rapport.core import permissions
-from rapport.core.errors import NotFound, ValidationFailed
+from rapport.core.errors import ValidationFailed
 from rapport.core.search import index_record, unindex_record
 from rapport.core.services import create_record, delete_record, update_record
 from rapport.crm.models import (
@@ -71,8 +71,10 @@ def _editable_fields(model: type[models.Model]) -> set[str]:
     return names - {"team_id"}
 
 
-def _check_relations(actor: User, model: type[models.Model], data: Mapping[str, Any]) -> None:
-    """Refuse relations to records that do not exist or lie outside the actor's scope."""
+def _check_relations(
+    actor: User, model: type[models.Model], data: Mapping[str, Any]
+) -> None:
+    """Refuse relations to missing records or records outside the actor's scope."""
     errors: dict[str, list[str]] = {}
     for attname, target in _RELATIONS.get(model, {}).items():
         value = data.get(attname)
@@ -91,7 +93,9 @@ def _owner(actor: User, owner_id: Any) -> User:
         return actor
     owner = account_selectors.assignable_users(actor).filter(pk=owner_id).first()
     if owner is None:
-        raise ValidationFailed.single("owner", _("You cannot assign records to this person."))
+        raise ValidationFailed.single(
+            "owner", _("You cannot assign records to this person.")
+        )
     return owner
 
 
@@ -135,7 +139,9 @@ def _update(
         values["owner_id"] = owner.pk
         values["team_id"] = owner.team_id
     name = model._meta.model_name
-    diff = update_record(actor, instance, values, version, event=event or f"{name}.updated")
+    diff = update_record(
+        actor, instance, values, version, event=event or f"{name}.updated"
+    )
     if diff and getattr(model, "scoped", False):
         index_record(instance)
     return diff
@@ -145,7 +151,9 @@ def _delete(actor: User, instance: Any, version: int | None) -> None:
     permissions.check(actor, permissions.DELETE, instance)
     if getattr(instance, "scoped", False):
         unindex_record(instance)
-    delete_record(actor, instance, version, event=f"{instance._meta.model_name}.deleted")
+    delete_record(
+        actor, instance, version, event=f"{instance._meta.model_name}.deleted"
+    )
 
 
 # --- Companies ----------------------------------------------------------------------
@@ -175,8 +183,8 @@ def delete_company(actor: User, company: Company, version: int | None = None) ->
 
 
 def _normalise_methods(methods: Iterable[Mapping[str, Any]]) -> list[ContactMethod]:
-    from django.core.validators import validate_email
     from django.core.exceptions import ValidationError as DjangoValidationError
+    from django.core.validators import validate_email
 
     result: list[ContactMethod] = []
     errors: list[str] = []
@@ -184,7 +192,9 @@ def _normalise_methods(methods: Iterable[Mapping[str, Any]]) -> list[ContactMeth
         kind = method.get("kind")
         value = str(method.get("value", "")).strip()
         if kind not in ContactMethod.Kind.values:
-            errors.append(_("Line %(n)d: the kind must be e-mail or phone.") % {"n": position + 1})
+            errors.append(
+                _("Line %(n)d: the kind must be e-mail or phone.") % {"n": position + 1}
+            )
             continue
         if not value:
             errors.append(_("Line %(n)d: the value is empty.") % {"n": position + 1})
@@ -193,13 +203,17 @@ def _normalise_methods(methods: Iterable[Mapping[str, Any]]) -> list[ContactMeth
             try:
                 validate_email(value)
             except DjangoValidationError:
-                errors.append(_("Line %(n)d: %(v)s is not an e-mail address.") % {
-                    "n": position + 1, "v": value})
+                errors.append(
+                    _("Line %(n)d: %(v)s is not an e-mail address.")
+                    % {"n": position + 1, "v": value}
+                )
                 continue
             value = value.lower()
         result.append(
             ContactMethod(
-                kind=kind, value=value[:200], label=str(method.get("label", ""))[:40],
+                kind=kind,
+                value=value[:200],
+                label=str(method.get("label", ""))[:40],
                 is_primary=bool(method.get("is_primary", False)),
             )
         )
@@ -279,7 +293,10 @@ def update_lead(
         Lead.Status.CONVERTED,
     ):
         raise ValidationFailed.single("status", _("A converted lead stays converted."))
-    if data.get("status") == Lead.Status.CONVERTED and lead.status != Lead.Status.CONVERTED:
+    if (
+        data.get("status") == Lead.Status.CONVERTED
+        and lead.status != Lead.Status.CONVERTED
+    ):
         raise ValidationFailed.single("status", _("Use “Convert” to convert a lead."))
     return _update(actor, lead, data, version)
 
@@ -314,34 +331,48 @@ def convert_lead(
     if lead.status == Lead.Status.CONVERTED:
         raise ValidationFailed.single("status", _("This lead is already converted."))
     if lead.status == Lead.Status.DISQUALIFIED:
-        raise ValidationFailed.single("status", _("A disqualified lead cannot be converted."))
+        raise ValidationFailed.single(
+            "status", _("A disqualified lead cannot be converted.")
+        )
 
     company = _company_for_lead(actor, lead, company_id)
     contact = _contact_for_lead(actor, lead, company, contact_id)
     pipeline = _pipeline(pipeline_id)
-    first_stage = pipeline.stages.filter(outcome=Stage.Outcome.OPEN).order_by("position").first()
+    first_stage = (
+        pipeline.stages.filter(outcome=Stage.Outcome.OPEN).order_by("position").first()
+    )
     if first_stage is None:
         raise ValidationFailed.single("pipeline", _("This pipeline has no open stage."))
-    deal = _create(actor, Deal, {
-        "title": (deal_title or lead.title)[:200],
-        "company_id": company.pk,
-        "contact_id": contact.pk if contact else None,
-        "lead_id": lead.pk,
-        "pipeline_id": pipeline.pk,
-        "stage_id": first_stage.pk,
-        "probability": first_stage.probability,
-        "amount": amount if amount is not None else (lead.budget or Decimal("0")),
-        "currency": lead.currency,
-        "expected_close": expected_close,
-        "owner_id": lead.owner_id if lead.owner_id != actor.pk else None,
-    })
+    deal = _create(
+        actor,
+        Deal,
+        {
+            "title": (deal_title or lead.title)[:200],
+            "company_id": company.pk,
+            "contact_id": contact.pk if contact else None,
+            "lead_id": lead.pk,
+            "pipeline_id": pipeline.pk,
+            "stage_id": first_stage.pk,
+            "probability": first_stage.probability,
+            "amount": amount if amount is not None else (lead.budget or Decimal("0")),
+            "currency": lead.currency,
+            "expected_close": expected_close,
+            "owner_id": lead.owner_id if lead.owner_id != actor.pk else None,
+        },
+    )
 
-    update_record(actor, lead, {
-        "status": Lead.Status.CONVERTED,
-        "company_id": company.pk,
-        "contact_id": contact.pk if contact else None,
-        "converted_at": timezone.now(),
-    }, version, event="lead.converted")
+    update_record(
+        actor,
+        lead,
+        {
+            "status": Lead.Status.CONVERTED,
+            "company_id": company.pk,
+            "contact_id": contact.pk if contact else None,
+            "converted_at": timezone.now(),
+        },
+        version,
+        event="lead.converted",
+    )
     index_record(lead)
     logger.info("lead converted", extra={"lead_id": lead.pk, "deal_id": deal.pk})
     return deal
@@ -363,10 +394,16 @@ def _company_for_lead(actor: User, lead: Lead, company_id: int | None) -> Compan
     existing = permissions.visible(actor, Company.objects.filter(name=name)).first()
     if existing:
         return existing
-    return _create(actor, Company, {
-        "name": name, "region": lead.region, "industry": lead.industry,
-        "owner_id": lead.owner_id if lead.owner_id != actor.pk else None,
-    })
+    return _create(
+        actor,
+        Company,
+        {
+            "name": name,
+            "region": lead.region,
+            "industry": lead.industry,
+            "owner_id": lead.owner_id if lead.owner_id != actor.pk else None,
+        },
+    )
 
 
 def _contact_for_lead(
@@ -388,10 +425,15 @@ def _contact_for_lead(
     methods = [{"kind": "email", "value": lead.email}] if lead.email else []
     if lead.phone:
         methods.append({"kind": "phone", "value": lead.phone})
-    contact = _create(actor, Contact, {
-        "name": name, "company_id": company.pk,
-        "owner_id": lead.owner_id if lead.owner_id != actor.pk else None,
-    })
+    contact = _create(
+        actor,
+        Contact,
+        {
+            "name": name,
+            "company_id": company.pk,
+            "owner_id": lead.owner_id if lead.owner_id != actor.pk else None,
+        },
+    )
     _replace_methods(contact, methods)
     index_record(contact)
     return contact
@@ -450,7 +492,9 @@ def create_pipeline(
     create_record(actor, pipeline)
     for position, stage in enumerate(stage_rows):
         row = Stage(
-            pipeline=pipeline, name=stage["name"], position=position,
+            pipeline=pipeline,
+            name=stage["name"],
+            position=position,
             probability=stage.get("probability", 0),
             outcome=stage.get("outcome", Stage.Outcome.OPEN),
         )
@@ -463,11 +507,15 @@ def create_pipeline(
 
 @transaction.atomic
 def create_deal(actor: User, data: Mapping[str, Any]) -> Deal:
-    """Open a deal; pipeline and stage default to the first open stage of the default pipeline."""
+    """Open a deal; by default at the first open stage of the default pipeline."""
     values = dict(data)
     if not values.get("stage_id"):
         pipeline = _pipeline(values.get("pipeline_id"))
-        stage = pipeline.stages.filter(outcome=Stage.Outcome.OPEN).order_by("position").first()
+        stage = (
+            pipeline.stages.filter(outcome=Stage.Outcome.OPEN)
+            .order_by("position")
+            .first()
+        )
         values["pipeline_id"] = pipeline.pk
         values["stage_id"] = stage.pk if stage else None
     elif not values.get("pipeline_id"):
@@ -497,8 +545,15 @@ def update_deal(
     stage_id = values.pop("stage_id", None)
     diff = {}
     if stage_id is not None and stage_id != deal.stage_id:
-        diff.update(move_deal(actor, deal, stage_id, version,
-                              lost_reason=values.pop("lost_reason", None)))
+        diff.update(
+            move_deal(
+                actor,
+                deal,
+                stage_id,
+                version,
+                lost_reason=values.pop("lost_reason", None),
+            )
+        )
         version = None  # already checked
     if values:
         diff.update(_update(actor, deal, values, version))
@@ -521,7 +576,9 @@ def move_deal(
     permissions.check(actor, permissions.CHANGE, deal)
     stage = Stage.objects.filter(pk=stage_id, pipeline_id=deal.pipeline_id).first()
     if stage is None:
-        raise ValidationFailed.single("stage", _("This stage belongs to another pipeline."))
+        raise ValidationFailed.single(
+            "stage", _("This stage belongs to another pipeline.")
+        )
     changes: dict[str, Any] = {"stage_id": stage.pk, "probability": stage.probability}
     if stage.outcome == Stage.Outcome.OPEN:
         changes.update(closed_at=None, lost_reason="")
@@ -530,8 +587,8 @@ def move_deal(
     if stage.outcome == Stage.Outcome.LOST:
         changes["lost_reason"] = (lost_reason or deal.lost_reason or "").strip()
     event = {
-        Stage.Outcome.WON: "deal.won",
-        Stage.Outcome.LOST: "deal.lost",
+        Stage.Outcome.WON.value: "deal.won",
+        Stage.Outcome.LOST.value: "deal.lost",
     }.get(stage.outcome, "deal.stage_changed")
     return update_record(actor, deal, changes, version, event=event)
 
@@ -554,12 +611,14 @@ def create_activity(actor: User, data: Mapping[str, Any]) -> Activity:
 
 
 def _fill_activity_links(values: dict[str, Any]) -> None:
-    """Put an activity on the company's timeline when only a contact or deal is given."""
+    """Put an activity on the company timeline when only a contact or deal is given."""
     if values.get("company_id"):
         return
     if values.get("deal_id"):
         values["company_id"] = (
-            Deal.objects.filter(pk=values["deal_id"]).values_list("company_id", flat=True).first()
+            Deal.objects.filter(pk=values["deal_id"])
+            .values_list("company_id", flat=True)
+            .first()
         )
     elif values.get("contact_id"):
         values["company_id"] = (
@@ -578,19 +637,29 @@ def update_activity(
 
 
 @transaction.atomic
-def complete_activity(actor: User, activity: Activity, version: int | None = None) -> None:
+def complete_activity(
+    actor: User, activity: Activity, version: int | None = None
+) -> None:
     """Mark a task done now."""
-    _update(actor, activity, {"done_at": timezone.now()}, version, event="activity.completed")
+    _update(
+        actor,
+        activity,
+        {"done_at": timezone.now()},
+        version,
+        event="activity.completed",
+    )
 
 
 @transaction.atomic
-def delete_activity(actor: User, activity: Activity, version: int | None = None) -> None:
+def delete_activity(
+    actor: User, activity: Activity, version: int | None = None
+) -> None:
     """Delete an activity."""
     _delete(actor, activity, version)
 
 
 def send_due_reminders(now: Any = None) -> int:
-    """Notify owners of tasks whose reminder time has come; each reminder is sent once."""
+    """Notify owners of tasks whose reminder time has come, once per reminder."""
     from rapport.core.services import notify
 
     now = now or timezone.now()
@@ -601,9 +670,9 @@ def send_due_reminders(now: Any = None) -> int:
     )
     for activity in due:
         with transaction.atomic():
-            claimed = Activity.objects.filter(pk=activity.pk, reminded_at__isnull=True).update(
-                reminded_at=now
-            )
+            claimed = Activity.objects.filter(
+                pk=activity.pk, reminded_at__isnull=True
+            ).update(reminded_at=now)
             if claimed:
                 notify(
                     [activity.owner],
@@ -657,11 +726,15 @@ def _line_rows(lines: Iterable[Mapping[str, Any]]) -> list[QuoteLine]:
 
     rows = []
     errors: dict[str, list[str]] = {}
-    products = {p.pk: p for p in Product.objects.filter(
-        pk__in=[line.get("product_id") for line in lines if line.get("product_id")]
-    )}
+    products = {
+        p.pk: p
+        for p in Product.objects.filter(
+            pk__in=[line.get("product_id") for line in lines if line.get("product_id")]
+        )
+    }
     for position, line in enumerate(lines):
-        product = products.get(line.get("product_id")) if line.get("product_id") else None
+        product_id = line.get("product_id")
+        product = products.get(product_id) if product_id else None
         if line.get("product_id") and product is None:
             errors[f"lines.{position}.product"] = [_("No such record.")]
             continue
@@ -669,10 +742,13 @@ def _line_rows(lines: Iterable[Mapping[str, Any]]) -> list[QuoteLine]:
             product=product,
             description=line.get("description") or (product.name if product else ""),
             quantity=Decimal(str(line.get("quantity", 1))),
-            unit_price=Decimal(str(
-                line["unit_price"] if line.get("unit_price") is not None
-                else (product.list_price if product else 0)
-            )),
+            unit_price=Decimal(
+                str(
+                    line["unit_price"]
+                    if line.get("unit_price") is not None
+                    else (product.list_price if product else 0)
+                )
+            ),
             discount_pct=Decimal(str(line.get("discount_pct", 0))),
             position=position,
         )
@@ -705,7 +781,7 @@ def create_quote(
     """Create a quote for a deal with its lines; totals are computed, never typed."""
     values = dict(data)
     values.setdefault("number", _next_quote_number())
-    deal = Deal.objects.filter(pk=values.get("deal_id")).first()
+    deal = Deal.objects.filter(pk=values.get("deal_id") or 0).first()
     if deal is not None:
         values.setdefault("currency", deal.currency)
     rows = _line_rows(list(lines))
@@ -717,8 +793,10 @@ def create_quote(
     QuoteLine.objects.bulk_create(rows)
     _apply_totals(quote, rows)
     Quote.objects.filter(pk=quote.pk).update(
-        subtotal=quote.subtotal, discount_total=quote.discount_total,
-        tax_total=quote.tax_total, total=quote.total,
+        subtotal=quote.subtotal,
+        discount_total=quote.discount_total,
+        tax_total=quote.tax_total,
+        total=quote.total,
     )
     return quote
 
@@ -731,7 +809,7 @@ def update_quote(
     version: int | None = None,
     lines: Iterable[Mapping[str, Any]] | None = None,
 ) -> dict[str, list[Any]]:
-    """Change a quote; `lines`, when given, replaces every line and the totals follow."""
+    """Change a quote; `lines`, when given, replaces every line; totals follow."""
     if quote.status in (Quote.Status.ACCEPTED, Quote.Status.REJECTED) and (
         lines is not None or set(data) - {"status", "notes"}
     ):
@@ -746,11 +824,17 @@ def update_quote(
             row.quote = quote
         QuoteLine.objects.bulk_create(rows)
     values = dict(data)
-    probe = Quote(discount_pct=Decimal(str(values.get("discount_pct", quote.discount_pct))),
-                  tax_pct=Decimal(str(values.get("tax_pct", quote.tax_pct))))
+    probe = Quote(
+        discount_pct=Decimal(str(values.get("discount_pct", quote.discount_pct))),
+        tax_pct=Decimal(str(values.get("tax_pct", quote.tax_pct))),
+    )
     _apply_totals(probe, rows)
-    values.update(subtotal=probe.subtotal, discount_total=probe.discount_total,
-                  tax_total=probe.tax_total, total=probe.total)
+    values.update(
+        subtotal=probe.subtotal,
+        discount_total=probe.discount_total,
+        tax_total=probe.tax_total,
+        total=probe.total,
+    )
     return _update_quote_fields(actor, quote, values, version)
 
 
@@ -758,12 +842,19 @@ def _update_quote_fields(
     actor: User, quote: Quote, values: dict[str, Any], version: int | None
 ) -> dict[str, list[Any]]:
     permissions.check(actor, permissions.CHANGE, quote)
-    totals = {k: values.pop(k) for k in ("subtotal", "discount_total", "tax_total", "total")}
+    totals = {
+        k: values.pop(k) for k in ("subtotal", "discount_total", "tax_total", "total")
+    }
     _clean_data(Quote, values)
     _check_relations(actor, Quote, values)
-    moved = {k: [str(getattr(quote, k)), str(v)] for k, v in totals.items()
-             if getattr(quote, k) != v}
-    diff = update_record(actor, quote, {**values, **totals}, version, event="quote.updated")
+    moved = {
+        k: [str(getattr(quote, k)), str(v)]
+        for k, v in totals.items()
+        if getattr(quote, k) != v
+    }
+    diff = update_record(
+        actor, quote, {**values, **totals}, version, event="quote.updated"
+    )
     if moved and not diff:
         # The totals are not editable fields, so update_record sees no change when
         # only the lines changed; save them and bump the version ourselves.
@@ -786,7 +877,9 @@ def _save_totals(
         raise PreconditionFailed()
     quote.version = current + 1
     record_audit(actor, "update", quote, moved)
-    emit("quote.updated", quote, {"id": quote.pk, "changed": sorted(moved)}, actor=actor)
+    emit(
+        "quote.updated", quote, {"id": quote.pk, "changed": sorted(moved)}, actor=actor
+    )
 
 
 @transaction.atomic
