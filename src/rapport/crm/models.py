@@ -95,6 +95,9 @@ class Company(ScopedModel):
         indexes = [
             models.Index(fields=["owner", "-id"]),
             models.Index(fields=["team", "-id"]),
+            models.Index(fields=["team", "-updated_at"]),
+            models.Index(fields=["owner", "-updated_at"]),
+            models.Index(fields=["-updated_at"]),
             models.Index(fields=["name"]),
             models.Index(fields=["industry", "region"]),
         ]
@@ -132,6 +135,8 @@ class Contact(ScopedModel):
         indexes = [
             models.Index(fields=["owner", "-id"]),
             models.Index(fields=["team", "-id"]),
+            models.Index(fields=["team", "-updated_at"]),
+            models.Index(fields=["owner", "-updated_at"]),
             models.Index(fields=["company", "name"]),
         ]
 
@@ -234,6 +239,8 @@ class Lead(ScopedModel):
         indexes = [
             models.Index(fields=["owner", "-id"]),
             models.Index(fields=["team", "-id"]),
+            models.Index(fields=["team", "-created_at"]),
+            models.Index(fields=["owner", "-created_at"]),
             models.Index(fields=["status", "-id"]),
         ]
 
@@ -354,6 +361,8 @@ class Deal(ScopedModel):
         indexes = [
             models.Index(fields=["owner", "-id"]),
             models.Index(fields=["team", "-id"]),
+            models.Index(fields=["team", "-updated_at"]),
+            models.Index(fields=["owner", "-updated_at"]),
             models.Index(fields=["stage", "-id"]),
             models.Index(fields=["company", "-id"]),
         ]
@@ -441,6 +450,8 @@ class Activity(ScopedModel):
             models.Index(fields=["lead", "-occurred_at"]),
             models.Index(fields=["owner", "-id"]),
             models.Index(fields=["team", "-id"]),
+            models.Index(fields=["team", "-occurred_at"]),
+            models.Index(fields=["owner", "-occurred_at"]),
             models.Index(fields=["remind_at", "reminded_at"]),
         ]
 
