@@ -269,7 +269,6 @@ LOGGING = {
 
 # --- Rapport ----------------------------------------------------------------------
 
-RAPPORT_FIELD_KEY = os.environ.get("RAPPORT_FIELD_KEY", "")
 API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 200
 IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60
