@@ -115,7 +115,7 @@ test-e2e: $(DEV_STAMP)
 # --- Benchmarks -----------------------------------------------------------------
 
 bench: $(DEV_STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) var/bench test-artifacts .mypy_cache .ruff_cache
