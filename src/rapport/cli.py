@@ -32,6 +32,9 @@ def serve(port: int | None = None, with_worker: bool = True) -> int:
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
+    from rapport.core.maintenance import refresh_planner_statistics
+
+    refresh_planner_statistics()
     port = port or settings.PORT
     worker = None
     if with_worker:

@@ -16,6 +16,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from rapport.core import events
 from rapport.core.jobs import run_job
+from rapport.core.maintenance import refresh_planner_statistics
 from rapport.core.models import (
     EventDelivery,
     IdempotencyRecord,
@@ -149,3 +150,9 @@ def purge_idempotency_records_task() -> None:
     """Forget Idempotency-Key answers older than the replay window."""
     cutoff = timezone.now() - timedelta(seconds=settings.IDEMPOTENCY_TTL_SECONDS)
     IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+
+
+@db_periodic_task(crontab(hour="3", minute="41"))
+def refresh_planner_statistics_task() -> None:
+    """Every night, refresh the database's planner statistics as the data grows."""
+    refresh_planner_statistics()
