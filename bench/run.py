@@ -246,8 +246,17 @@ def main() -> int:
 
     from django.conf import settings
 
-    from rapport.core.models import SearchDocument
-    from rapport.crm.models import Activity, Company
+    from rapport.core.models import AuditEntry, SearchDocument
+    from rapport.crm.models import (
+        Activity,
+        Company,
+        Contact,
+        ContactMethod,
+        Deal,
+        Lead,
+        Quote,
+        Stage,
+    )
 
     user = _bench_user()
     cookie = {"Cookie": _session_cookie(user)}
@@ -255,6 +264,13 @@ def main() -> int:
     db = sqlite3.connect(settings.DATABASES["default"]["NAME"])
     company_t = Company._meta.db_table
     activity_t = Activity._meta.db_table
+    contact_t = Contact._meta.db_table
+    method_t = ContactMethod._meta.db_table
+    deal_t = Deal._meta.db_table
+    stage_t = Stage._meta.db_table
+    lead_t = Lead._meta.db_table
+    quote_t = Quote._meta.db_table
+    audit_t = AuditEntry._meta.db_table
     search_t = SearchDocument._meta.db_table
     user_t = type(user)._meta.db_table
     page_size = settings.API_PAGE_SIZE
@@ -276,18 +292,37 @@ def main() -> int:
 
     detail_ids = iter(sample_ids * 3)
 
+    # The rows the company page shows: the company and its owner, the latest 50
+    # of its activities, contacts (with their phones and e-mails), deals (with
+    # their stage), leads and quotes, and its 50 latest audit entries.
     def raw_detail() -> list[Any]:
         pk = next(detail_ids)
-        row = db.execute(
-            f"SELECT * FROM {company_t} WHERE id = ? AND team_id = ?",
-            (pk, user.team_id),
+        queries = [
+            f"SELECT c.*, u.display_name FROM {company_t} c"
+            f" JOIN {user_t} u ON u.id = c.owner_id WHERE c.id = ? AND c.team_id = ?",
+            f"SELECT a.id, a.kind, a.subject, a.body, a.occurred_at, u.display_name"
+            f" FROM {activity_t} a JOIN {user_t} u ON u.id = a.owner_id"
+            f" WHERE a.company_id = ? AND a.team_id = ?"
+            f" ORDER BY a.occurred_at DESC, a.id DESC LIMIT 50",
+            f"SELECT p.*, m.kind, m.value FROM {contact_t} p"
+            f" LEFT JOIN {method_t} m ON m.contact_id = p.id"
+            f" WHERE p.company_id = ? AND p.team_id = ? LIMIT 50",
+            f"SELECT d.*, s.name FROM {deal_t} d JOIN {stage_t} s ON s.id = d.stage_id"
+            f" WHERE d.company_id = ? AND d.team_id = ? ORDER BY d.id DESC LIMIT 50",
+            f"SELECT * FROM {lead_t} WHERE company_id = ? AND team_id = ?"
+            f" ORDER BY id DESC LIMIT 50",
+            f"SELECT q.* FROM {quote_t} q JOIN {deal_t} d ON d.id = q.deal_id"
+            f" WHERE d.company_id = ? AND q.team_id = ? ORDER BY q.id DESC LIMIT 50",
+        ]
+        rows: list[Any] = []
+        for sql in queries:
+            rows += db.execute(sql, (pk, user.team_id)).fetchall()
+        rows += db.execute(
+            f"SELECT * FROM {audit_t} WHERE kind = 'crm.company' AND object_id = ?"
+            f" ORDER BY id DESC LIMIT 50",
+            (str(pk),),
         ).fetchall()
-        acts = db.execute(
-            f"SELECT id, kind, subject, body, occurred_at FROM {activity_t}"
-            f" WHERE company_id = ? ORDER BY occurred_at DESC LIMIT 20",
-            (pk,),
-        ).fetchall()
-        return row + acts
+        return rows
 
     def raw_search(term: str) -> Callable[[], list[Any]]:
         pattern = f"%{term}%"
