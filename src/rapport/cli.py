@@ -74,6 +74,10 @@ def worker() -> int:
         os.environ.get("RAPPORT_WORKERS", "2"),
         "--worker-type",
         "thread",
+        # Huey logs every task it runs (four lines a minute for the periodic
+        # ones alone) through a handler of its own; Rapport's services log the
+        # state changes that matter, so the consumer only reports problems.
+        "--quiet",
     )
     return 0
 
