@@ -18,18 +18,6 @@ class TeamRefOut(Schema):
     name: str
 
 
-class UserRefOut(Schema):
-    """A person, by id and the name shown to others."""
-
-    id: int
-    username: str
-    name: str
-
-    @staticmethod
-    def resolve_name(obj: Any) -> str:
-        return str(obj)
-
-
 class MeOut(Schema):
     """The signed-in user: role, data scope, team and language."""
 

@@ -86,6 +86,18 @@ class InputSchema(Schema):
 # --- Problem documents ---------------------------------------------------------------
 
 
+class UserRefOut(Schema):
+    """A person, by id and the name shown to others (any app's records name people)."""
+
+    id: int
+    username: str
+    name: str
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj)
+
+
 class FieldErrorOut(Schema):
     """One invalid field and what is wrong with it."""
 

@@ -16,8 +16,16 @@ from django.db import models
 from ninja import Schema
 from pydantic import Field
 
-from rapport.accounts.schemas import UserRefOut
-from rapport.core.api import Day, Id, InputSchema, ListQuery, Moment, omitted, sorted_by
+from rapport.core.api import (
+    Day,
+    Id,
+    InputSchema,
+    ListQuery,
+    Moment,
+    UserRefOut,
+    omitted,
+    sorted_by,
+)
 from rapport.crm.models import (
     CURRENCIES,
     Activity,
