@@ -28,6 +28,7 @@ from django.utils import timezone
 from rapport.accounts import selectors as accounts
 from rapport.core.models import Job
 from rapport.core.permissions import Role
+from rapport.core.selectors import count_up_to
 from rapport.crm import selectors as crm
 from rapport.crm.models import Activity, Deal, Quote, Stage
 
@@ -38,8 +39,8 @@ TASK_HORIZON = timedelta(days=7)
 
 
 def capped_count(queryset: QuerySet, cap: int = COUNT_CAP) -> int:
-    """How many rows, counted only up to `cap` (shown as "1,000+")."""
-    return len(queryset.values_list("pk", flat=True)[:cap])
+    """How many rows, counted only just past `cap` (shown as "1,000+")."""
+    return count_up_to(queryset, cap)
 
 
 @dataclass

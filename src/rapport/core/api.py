@@ -41,6 +41,7 @@ from pydantic import AfterValidator, ConfigDict, Field
 
 from rapport.core.errors import PreconditionFailed, RapportError, ValidationFailed
 from rapport.core.models import IdempotencyRecord
+from rapport.core.selectors import count_up_to
 
 logger = logging.getLogger(__name__)
 
@@ -417,7 +418,7 @@ API_COUNT_CAP = 10_000
 
 def capped_count(queryset: QuerySet[Any]) -> str:
     """The number of rows as text, counting no further than API_COUNT_CAP."""
-    found = queryset.order_by()[: API_COUNT_CAP + 1].count()
+    found = count_up_to(queryset, API_COUNT_CAP)
     return f"{API_COUNT_CAP}+" if found > API_COUNT_CAP else str(found)
 
 

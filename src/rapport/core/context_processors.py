@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from rapport.core.models import Notification
+from rapport.core.selectors import unread_count
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -14,12 +14,5 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
 
-    def unread() -> int:
-        # Capped: the badge shows "99+" rather than counting a long backlog.
-        return len(
-            Notification.objects.filter(
-                recipient=user, read_at__isnull=True
-            ).values_list("id", flat=True)[:100]
-        )
-
-    return {"unread_notifications": unread}
+    # Called lazily: pages that never show the badge pay nothing for it.
+    return {"unread_notifications": lambda: unread_count(user)}

@@ -21,6 +21,7 @@ from rapport.core import services
 from rapport.core.models import Job, Notification
 from rapport.core.permissions import Role
 from rapport.core.search import Hit, search
+from rapport.core.selectors import unread_count
 
 logger = logging.getLogger(__name__)
 
@@ -46,15 +47,6 @@ def _page(queryset: QuerySet, before: int | None, size: int) -> tuple[list, int 
     more = len(rows) > size
     rows = rows[:size]
     return rows, (rows[-1].pk if more and rows else None)
-
-
-def unread_count(user: Any) -> int:
-    """The user's unread notifications, capped at 100 like the badge."""
-    return len(
-        Notification.objects.filter(recipient=user, read_at__isnull=True).values_list(
-            "id", flat=True
-        )[:100]
-    )
 
 
 def _plural_label(hit: Hit) -> str:

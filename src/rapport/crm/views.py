@@ -41,6 +41,7 @@ from rapport.core.errors import (
     PreconditionFailed,
     ValidationFailed,
 )
+from rapport.core.selectors import count_up_to
 from rapport.crm import forms, lists, selectors, services
 from rapport.crm.models import (
     ContactMethod,
@@ -154,11 +155,7 @@ def record_list(request: SignedInRequest, kind: str) -> HttpResponse:
     # Offset paging with a look-ahead row: no COUNT, but deep pages cost a scan.
     start = (number - 1) * PAGE_SIZE
     rows = list(queryset[start : start + PAGE_SIZE + 1])
-    matching = len(
-        queryset.order_by()
-        .prefetch_related(None)
-        .values_list("pk", flat=True)[: COUNT_CAP + 1]
-    )
+    matching = count_up_to(queryset.prefetch_related(None), COUNT_CAP)
 
     context = {
         **_row_context(request.user, spec),

@@ -35,14 +35,14 @@ BADGE_CLASSES = {
 
 
 @register.filter
-def capped(value: Any, cap: int = 100) -> str:
-    """A count shown as "100+" once it reaches the cap it was measured against."""
+def capped(value: Any, cap: int = 1000) -> str:
+    """A count from `count_up_to`: "1,000+" once it went past the cap."""
     try:
-        number = int(value)
+        number, limit = int(value), int(cap)
     except (TypeError, ValueError):
         return ""
-    if number >= int(cap):
-        return f"{int(cap):,}+"
+    if number > limit:
+        return f"{limit:,}+"
     return f"{number:,}"
 
 

@@ -49,14 +49,6 @@ def money(amount: Any, currency: str = "CNY") -> str:
     return _with_sign(value, currency)
 
 
-@register.filter
-def capped(count: int, cap: int) -> str:
-    """A count that stops at `cap`: 1,000+ instead of the exact size of a big table."""
-    if count > cap:
-        return f"{intcomma(cap, use_l10n=False)}+"
-    return intcomma(count, use_l10n=False)
-
-
 @register.simple_tag(takes_context=True)
 def sort_header(context: dict[str, Any], label: str, key: str) -> SafeString:
     """A column header that sorts by `key`, and reverses when it already does."""
