@@ -34,11 +34,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# Kept by the machinery itself, never part of a change worth recording.
+_BOOKKEEPING = frozenset({"created_at", "updated_at", "version"})
+
+
 def field_values(instance: models.Model) -> dict[str, Any]:
-    """The concrete, editable field values of a record, keyed by field name."""
+    """The field values of a record that a change can touch, keyed by field name.
+
+    Derived fields that users cannot edit (a quote's totals) are included, so a
+    change that only moves them is still seen, versioned and audited.
+    """
     values = {}
     for field in instance._meta.concrete_fields:
-        if not field.editable or field.primary_key:
+        if field.primary_key or field.name in _BOOKKEEPING:
             continue
         key = field.attname if field.is_relation else field.name
         values[field.name] = _plain(getattr(instance, key))

@@ -107,7 +107,13 @@ def _clean_data(model: type[models.Model], data: Mapping[str, Any]) -> dict[str,
     return dict(data)
 
 
-def _create(actor: User, model: type[models.Model], data: Mapping[str, Any]) -> Any:
+def _create(
+    actor: User,
+    model: type[models.Model],
+    data: Mapping[str, Any],
+    derived: Mapping[str, Any] | None = None,
+) -> Any:
+    """Create a record from caller data plus values the service computed itself."""
     permissions.require(actor, permissions.ADD, permissions.kind_of(model))
     values = _clean_data(model, data)
     _check_relations(actor, model, values)
@@ -115,7 +121,7 @@ def _create(actor: User, model: type[models.Model], data: Mapping[str, Any]) -> 
         owner = _owner(actor, values.pop("owner_id", None))
         values["owner_id"] = owner.pk
         values["team_id"] = owner.team_id
-    instance = model(**values)
+    instance = model(**values, **(derived or {}))
     name = model._meta.model_name
     create_record(actor, instance, event=f"{name}.created")
     if getattr(model, "scoped", False):
@@ -129,7 +135,9 @@ def _update(
     data: Mapping[str, Any],
     version: int | None,
     event: str | None = None,
+    derived: Mapping[str, Any] | None = None,
 ) -> dict[str, list[Any]]:
+    """Change a record from caller data plus values the service computed itself."""
     permissions.check(actor, permissions.CHANGE, instance)
     model = type(instance)
     values = _clean_data(model, data)
@@ -140,7 +148,11 @@ def _update(
         values["team_id"] = owner.team_id
     name = model._meta.model_name
     diff = update_record(
-        actor, instance, values, version, event=event or f"{name}.updated"
+        actor,
+        instance,
+        {**values, **(derived or {})},
+        version,
+        event=event or f"{name}.updated",
     )
     if diff and getattr(model, "scoped", False):
         index_record(instance)
@@ -764,14 +776,23 @@ def _line_rows(lines: Iterable[Mapping[str, Any]]) -> list[QuoteLine]:
     return rows
 
 
-def _apply_totals(quote: Quote, rows: Iterable[QuoteLine]) -> None:
+def _totals(
+    percentages: Mapping[str, Any], rows: Iterable[QuoteLine]
+) -> dict[str, Decimal]:
+    """A quote's subtotal, discount, tax and total from its lines and percentages."""
     cent = Decimal("0.01")
+    discount_pct = Decimal(str(percentages.get("discount_pct") or 0))
+    tax_pct = Decimal(str(percentages.get("tax_pct", Quote.tax_pct.field.default)))
     subtotal = sum((row.net for row in rows), Decimal("0"))
-    discount = (subtotal * quote.discount_pct / 100).quantize(cent)
+    discount = (subtotal * discount_pct / 100).quantize(cent)
     taxed = subtotal - discount
-    tax = (taxed * quote.tax_pct / 100).quantize(cent)
-    quote.subtotal, quote.discount_total = subtotal, discount
-    quote.tax_total, quote.total = tax, taxed + tax
+    tax = (taxed * tax_pct / 100).quantize(cent)
+    return {
+        "subtotal": subtotal,
+        "discount_total": discount,
+        "tax_total": tax,
+        "total": taxed + tax,
+    }
 
 
 @transaction.atomic
@@ -779,25 +800,18 @@ def create_quote(
     actor: User, data: Mapping[str, Any], lines: Iterable[Mapping[str, Any]] = ()
 ) -> Quote:
     """Create a quote for a deal with its lines; totals are computed, never typed."""
+    permissions.require(actor, permissions.ADD, "crm.quote")
     values = dict(data)
     values.setdefault("number", _next_quote_number())
     deal = Deal.objects.filter(pk=values.get("deal_id") or 0).first()
     if deal is not None:
         values.setdefault("currency", deal.currency)
     rows = _line_rows(list(lines))
-    permissions.require(actor, permissions.ADD, "crm.quote")
-    _check_relations(actor, Quote, values)
-    quote = _create(actor, Quote, values)
+
+    quote = _create(actor, Quote, values, derived=_totals(values, rows))
     for row in rows:
         row.quote = quote
     QuoteLine.objects.bulk_create(rows)
-    _apply_totals(quote, rows)
-    Quote.objects.filter(pk=quote.pk).update(
-        subtotal=quote.subtotal,
-        discount_total=quote.discount_total,
-        tax_total=quote.tax_total,
-        total=quote.total,
-    )
     return quote
 
 
@@ -810,76 +824,26 @@ def update_quote(
     lines: Iterable[Mapping[str, Any]] | None = None,
 ) -> dict[str, list[Any]]:
     """Change a quote; `lines`, when given, replaces every line; totals follow."""
+    permissions.check(actor, permissions.CHANGE, quote)
     if quote.status in (Quote.Status.ACCEPTED, Quote.Status.REJECTED) and (
         lines is not None or set(data) - {"status", "notes"}
     ):
         raise ValidationFailed.single(
             "status", _("An accepted or rejected quote can no longer be changed.")
         )
+
     rows = _line_rows(list(lines)) if lines is not None else list(quote.lines.all())
     if lines is not None:
-        permissions.check(actor, permissions.CHANGE, quote)
         quote.lines.all().delete()
         for row in rows:
             row.quote = quote
         QuoteLine.objects.bulk_create(rows)
-    values = dict(data)
-    probe = Quote(
-        discount_pct=Decimal(str(values.get("discount_pct", quote.discount_pct))),
-        tax_pct=Decimal(str(values.get("tax_pct", quote.tax_pct))),
-    )
-    _apply_totals(probe, rows)
-    values.update(
-        subtotal=probe.subtotal,
-        discount_total=probe.discount_total,
-        tax_total=probe.tax_total,
-        total=probe.total,
-    )
-    return _update_quote_fields(actor, quote, values, version)
 
-
-def _update_quote_fields(
-    actor: User, quote: Quote, values: dict[str, Any], version: int | None
-) -> dict[str, list[Any]]:
-    permissions.check(actor, permissions.CHANGE, quote)
-    totals = {
-        k: values.pop(k) for k in ("subtotal", "discount_total", "tax_total", "total")
+    percentages = {
+        "discount_pct": data.get("discount_pct", quote.discount_pct),
+        "tax_pct": data.get("tax_pct", quote.tax_pct),
     }
-    _clean_data(Quote, values)
-    _check_relations(actor, Quote, values)
-    moved = {
-        k: [str(getattr(quote, k)), str(v)]
-        for k, v in totals.items()
-        if getattr(quote, k) != v
-    }
-    diff = update_record(
-        actor, quote, {**values, **totals}, version, event="quote.updated"
-    )
-    if moved and not diff:
-        # The totals are not editable fields, so update_record sees no change when
-        # only the lines changed; save them and bump the version ourselves.
-        _save_totals(actor, quote, totals, moved)
-        diff = moved
-    return diff
-
-
-def _save_totals(
-    actor: User, quote: Quote, totals: dict[str, Any], moved: dict[str, list[Any]]
-) -> None:
-    from rapport.core.errors import PreconditionFailed
-    from rapport.core.services import emit, record_audit
-
-    current = quote.version
-    saved = Quote.objects.filter(pk=quote.pk, version=current).update(
-        **totals, version=current + 1, updated_at=timezone.now()
-    )
-    if not saved:
-        raise PreconditionFailed()
-    quote.version = current + 1
-    record_audit(actor, "update", quote, moved)
-    emit(
-        "quote.updated", quote, {"id": quote.pk, "changed": sorted(moved)}, actor=actor
-    )
+    return _update(actor, quote, data, version, derived=_totals(percentages, rows))
 
 
 @transaction.atomic
