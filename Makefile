@@ -46,7 +46,7 @@ $(RUN_STAMP): pyproject.toml | $(BIN)/python
 	@touch $@
 
 $(DEV_STAMP): pyproject.toml | $(BIN)/python
-	$(PIP) -e '.[dev]'
+	$(PIP) -e '.[dev,torch]'
 	@touch $@ $(RUN_STAMP)
 
 install: $(RUN_STAMP)

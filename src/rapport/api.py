@@ -9,9 +9,12 @@ from ninja import Field, Query, Router, Schema
 
 from rapport.accounts.api import SessionAuth, TokenAuth
 from rapport.accounts.api import router as accounts_router
+from rapport.comms.api import router as comms_router
 from rapport.core.api import COMMON_ERRORS, RapportAPI, caller
 from rapport.core.search import search
 from rapport.crm.api import router as crm_router
+from rapport.intelligence.api import router as intelligence_router
+from rapport.projects.api import router as projects_router
 
 api = RapportAPI(
     title="Rapport API",
@@ -63,4 +66,7 @@ def search_records(request: HttpRequest, query: Query[SearchQuery]) -> Any:
 
 api.add_router("", accounts_router)
 api.add_router("", crm_router)
+api.add_router("", projects_router)
+api.add_router("", comms_router)
+api.add_router("", intelligence_router)
 api.add_router("", search_router)

@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "rapport.core",
     "rapport.accounts",
     "rapport.crm",
+    "rapport.projects",
+    "rapport.comms",
+    "rapport.intelligence",
     "rapport.demo",
 ]
 

@@ -19,3 +19,9 @@ urlpatterns = [
 # of the site still loads and the navigation leaves those entries out.
 if find_spec("rapport.crm.urls") is not None:
     urlpatterns.append(path("crm/", include("rapport.crm.urls", namespace="crm")))
+
+urlpatterns += [
+    path("projects/", include("rapport.projects.urls", namespace="projects")),
+    path("comms/", include("rapport.comms.urls", namespace="comms")),
+    path("insight/", include("rapport.intelligence.urls", namespace="intelligence")),
+]

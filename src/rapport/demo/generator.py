@@ -39,6 +39,7 @@ from rapport.crm.models import (
 from rapport.demo import names
 from rapport.demo.bulk import bulk_companies_and_activities, insert_rows
 from rapport.demo.customers import CustomerPlanner
+from rapport.demo.extensions import clear_steps, load_steps
 from rapport.demo.people import DEMO_PASSWORD, PEOPLE, TEAMS, demo_logins
 from rapport.demo.state import HISTORY_DAYS, SIZES, DemoSize
 from rapport.demo.story import ActivityWriter
@@ -83,11 +84,12 @@ def load_demo(
         builder.make_people()
         builder.plan()
         builder.write()
+        extra = load_steps(builder)
     written = time.monotonic()
     if index:
         with transaction.atomic():
             builder.index()
-    counts = builder.counts()
+    counts = builder.counts() | extra
     counts["seconds_write"] = round(written - started, 1)
     counts["seconds_total"] = round(time.monotonic() - started, 1)
     counts["cpu_seconds"] = round(time.process_time() - cpu_started, 1)
@@ -97,7 +99,8 @@ def load_demo(
 
 @transaction.atomic
 def clear_demo() -> None:
-    """Delete all CRM records, their search documents and the demo people."""
+    """Delete all demo records, their search documents and the demo people."""
+    clear_steps()
     crm_models = (
         QuoteLine,
         Quote,

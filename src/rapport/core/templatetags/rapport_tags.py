@@ -97,3 +97,39 @@ def amounts(value: Any) -> str:
     pairs = value.items() if value is not None else []
     parts = [money(amount, currency) for currency, amount in pairs if amount]
     return " · ".join(parts) if parts else "—"
+
+
+@register.simple_tag(takes_context=True)
+def record_panels(context: Any, record: Any, column: str | None = None) -> str:
+    """Panels other apps registered for this record's page (core.registry)."""
+    from django.utils.safestring import mark_safe
+
+    from rapport.core.registry import render_panels
+
+    request = context.get("request")
+    if request is None or record is None:
+        return ""
+    parts = render_panels(request, record, column)
+    return mark_safe("\n".join(parts))  # noqa: S308 - panels return rendered templates
+
+
+@register.simple_tag(takes_context=True)
+def app_nav(context: Any) -> list[dict[str, Any]]:
+    """Side-navigation groups that apps registered, filtered by what the user sees."""
+    from django.urls import NoReverseMatch, reverse
+
+    from rapport.core.permissions import VIEW, may
+    from rapport.core.registry import nav_entries
+
+    user = context.get("user")
+    groups: dict[str, list[dict[str, str]]] = {}
+    for entry in nav_entries():
+        if entry.kind and (user is None or not may(user, VIEW, entry.kind)):
+            continue
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:
+            continue
+        item = {"label": str(entry.label), "url": url}
+        groups.setdefault(str(entry.group), []).append(item)
+    return [{"group": name, "links": links} for name, links in groups.items()]

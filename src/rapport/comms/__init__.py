@@ -1,0 +1,1 @@
+"""Messages from every channel (e-mail, calls, posts, chat) and their ingestion."""

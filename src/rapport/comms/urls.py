@@ -1,0 +1,7 @@
+"""Comms page URLs."""
+
+from django.urls import URLPattern
+
+app_name = "comms"
+
+urlpatterns: list[URLPattern] = []

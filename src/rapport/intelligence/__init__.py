@@ -1,0 +1,1 @@
+"""The AI engine: reading messages, profiles, risk rules and predictive models."""

@@ -1,0 +1,1 @@
+"""Customer insight: message analysis, living profiles, risk rules and alerts."""

@@ -1,0 +1,1 @@
+"""Predictive models: training, registry, scoring, explanations, fairness, review."""

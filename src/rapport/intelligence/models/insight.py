@@ -1,0 +1,1 @@
+"""Message analysis, customer profiles, risk rules and risk alerts."""

@@ -1,0 +1,1 @@
+"""Model versions, predictions, fairness reports and the human review queue."""

@@ -1,0 +1,1 @@
+"""Projects, tasks, dependencies, calendars, resources and their schedule."""

@@ -1,0 +1,5 @@
+"""Projects endpoints of the REST API."""
+
+from ninja import Router
+
+router = Router(tags=["projects"])

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ProjectsConfig(AppConfig):
+    name = "rapport.projects"
+    label = "projects"
+    verbose_name = "Projects"

@@ -1,0 +1,7 @@
+"""Projects page URLs."""
+
+from django.urls import URLPattern
+
+app_name = "projects"
+
+urlpatterns: list[URLPattern] = []
