@@ -295,6 +295,16 @@ class Stage(models.Model):
         return self.name
 
 
+class ProjectType(models.TextChoices):
+    """The kind of work a deal sells; a won deal becomes a project of this kind."""
+
+    IMPLEMENTATION = "implementation", _("Implementation")
+    CONSULTING = "consulting", _("Consulting")
+    SUPPORT = "support", _("Support and maintenance")
+    CUSTOM_DEVELOPMENT = "custom_development", _("Custom development")
+    CONSTRUCTION = "construction", _("Design and construction")
+
+
 class Deal(ScopedModel):
     """A sales opportunity with an amount, moving through a pipeline's stages."""
 
@@ -354,6 +364,12 @@ class Deal(ScopedModel):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     notes = models.TextField(_("notes"), blank=True)
+    project_type = models.CharField(
+        _("project type"),
+        max_length=20,
+        choices=ProjectType.choices,
+        default=ProjectType.IMPLEMENTATION,
+    )
 
     class Meta:
         verbose_name = _("deal")
