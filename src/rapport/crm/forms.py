@@ -214,6 +214,7 @@ class DealForm(ServiceForm):
             "currency",
             "expected_close",
             "discount_pct",
+            "project_type",
             "lost_reason",
             "owner",
             "notes",

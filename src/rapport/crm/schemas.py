@@ -33,6 +33,7 @@ from rapport.crm.models import (
     ContactMethod,
     Industry,
     Lead,
+    ProjectType,
     Quote,
     Region,
     Stage,
@@ -323,6 +324,7 @@ class DealPatch(InputSchema):
     lost_reason: str = omitted(max_length=200)
     discount_pct: Decimal = percent()
     notes: str = omitted()
+    project_type: str = choice(ProjectType, "The kind of project a won deal becomes.")
     owner_id: Id = omitted(description="Give the record to another user.")
 
 
@@ -360,6 +362,7 @@ class DealOut(ScopedOut):
     lost_reason: str
     discount_pct: Decimal
     notes: str
+    project_type: str
 
 
 class MoveDealIn(InputSchema):
