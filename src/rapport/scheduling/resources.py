@@ -1,0 +1,227 @@
+"""People's load by week, over-allocation, and concrete fixes for it.
+
+A booking puts `share × hours_per_day` hours on a person for every working day
+of the task (working days of the project calendar, between the task's start and
+finish). A person's capacity in a week is their daily capacity times the days
+their own calendar (with leave) has working in that week. Weeks are named by
+their Monday.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from rapport.scheduling.calendar import WorkCalendar
+from rapport.scheduling.model import ScheduleResult
+
+DEFAULT_DAILY_HOURS = 8.0
+# Bookings within this many hours of capacity are not flagged (rounding).
+TOLERANCE = 1e-6
+
+Load = dict[Any, dict[date, tuple[float, float]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Booking:
+    """A person assigned to a task for a share of their day."""
+
+    task_id: Any
+    person_id: Any
+    share: float = 1.0
+    hours_per_day: float = DEFAULT_DAILY_HOURS
+
+    def __post_init__(self) -> None:
+        if not 0 < self.share <= 1:
+            raise ValueError(f"A booking's share must be in (0, 1], not {self.share}.")
+        if self.hours_per_day < 0:
+            raise ValueError("A booking's hours per day cannot be negative.")
+
+    @property
+    def daily_hours(self) -> float:
+        """Hours this booking takes from the person on each working day."""
+        return self.share * self.hours_per_day
+
+
+@dataclass(frozen=True, slots=True)
+class Overallocation:
+    """A person booked beyond their capacity in one week."""
+
+    person_id: Any
+    week: date
+    booked: float
+    capacity: float
+    task_ids: list[Any] = field(default_factory=list)
+
+    @property
+    def excess(self) -> float:
+        """Hours booked beyond capacity."""
+        return self.booked - self.capacity
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A concrete change that relieves an over-allocation."""
+
+    kind: str  # "move_within_slack" or "reassign"
+    task_id: Any
+    new_start: date | None = None
+    days: int | None = None  # working days the task moves
+    from_person: Any = None
+    to_person: Any = None
+    hours: float = 0.0  # hours it takes out of the overloaded week
+    moves_successors: bool = False  # uses total slack beyond free slack
+
+
+def monday(day: date) -> date:
+    """The Monday of the ISO week of `day`."""
+    return day - timedelta(days=day.weekday())
+
+
+def _task_hours_by_week(
+    result: ScheduleResult, task_id: Any, daily_hours: float
+) -> dict[date, float]:
+    planned = result.tasks.get(task_id)
+    calendar = result.calendar
+    if planned is None or calendar is None or planned.duration == 0:
+        return {}
+    hours: dict[date, float] = defaultdict(float)
+    first = calendar.index_of(planned.start)
+    last = calendar.index_on_or_before(planned.finish)
+    for index in range(first, last + 1):
+        hours[monday(calendar.date_of(index))] += daily_hours
+    return hours
+
+
+def weekly_load(
+    bookings: Iterable[Booking],
+    result: ScheduleResult,
+    calendars_by_person: Mapping[Any, WorkCalendar],
+    capacity_hours_by_person: Mapping[Any, float],
+) -> Load:
+    """Booked and available hours per person and week, over the project's weeks."""
+    booked: dict[Any, dict[date, float]] = defaultdict(lambda: defaultdict(float))
+    for booking in bookings:
+        by_week = _task_hours_by_week(result, booking.task_id, booking.daily_hours)
+        for week, hours in by_week.items():
+            booked[booking.person_id][week] += hours
+    people = list(dict.fromkeys([*calendars_by_person, *booked]))
+    weeks = _weeks(result.project_start, result.project_finish)
+    load: Load = {}
+    for person in people:
+        calendar = calendars_by_person.get(person) or result.calendar or WorkCalendar()
+        daily = capacity_hours_by_person.get(person, DEFAULT_DAILY_HOURS)
+        person_weeks = sorted(set(weeks) | set(booked.get(person, {})))
+        load[person] = {
+            week: (
+                booked.get(person, {}).get(week, 0.0),
+                daily * _workdays_in_week(calendar, week),
+            )
+            for week in person_weeks
+        }
+    return load
+
+
+def overallocations(
+    bookings: Iterable[Booking],
+    result: ScheduleResult,
+    calendars_by_person: Mapping[Any, WorkCalendar],
+    capacity_hours_by_person: Mapping[Any, float],
+) -> list[Overallocation]:
+    """Every (person, week) booked beyond capacity, worst first."""
+    bookings = list(bookings)
+    load = weekly_load(bookings, result, calendars_by_person, capacity_hours_by_person)
+    tasks_by_slot: dict[tuple[Any, date], list[Any]] = defaultdict(list)
+    for booking in bookings:
+        for week in _task_hours_by_week(result, booking.task_id, booking.daily_hours):
+            tasks_by_slot[(booking.person_id, week)].append(booking.task_id)
+    found = [
+        Overallocation(person, week, hours, capacity, tasks_by_slot[(person, week)])
+        for person, weeks in load.items()
+        for week, (hours, capacity) in weeks.items()
+        if hours > capacity + TOLERANCE
+    ]
+    found.sort(key=lambda o: (-(o.booked - o.capacity), o.week, str(o.person_id)))
+    return found
+
+
+def spare_capacity(load: Load) -> dict[Any, dict[date, float]]:
+    """Free hours per person and week (never negative), from `weekly_load`."""
+    return {
+        person: {week: max(cap - hours, 0.0) for week, (hours, cap) in weeks.items()}
+        for person, weeks in load.items()
+    }
+
+
+def suggest_fixes(
+    overallocation: Overallocation,
+    result: ScheduleResult,
+    bookings: Iterable[Booking],
+    skills_by_person: Mapping[Any, Iterable[str]],
+    task_skill: Mapping[Any, str | None],
+    free_capacity: Mapping[Any, Mapping[date, float]],
+) -> list[Fix]:
+    """Concrete fixes: move a non-critical task within its slack, or reassign it."""
+    person, week = overallocation.person_id, overallocation.week
+    calendar = result.calendar
+    own = [b for b in bookings if b.person_id == person]
+    fixes: list[Fix] = []
+    moves: list[Fix] = []
+    for booking in own:
+        if booking.task_id not in overallocation.task_ids:
+            continue
+        hours = _task_hours_by_week(result, booking.task_id, booking.daily_hours).get(
+            week, 0.0
+        )
+        if hours <= 0:
+            continue
+        planned = result.tasks[booking.task_id]
+        if calendar is not None and not planned.critical and not planned.manual:
+            next_week = calendar.index_of(week + timedelta(days=7))
+            days = next_week - calendar.index_of(planned.start)
+            if 0 < days <= planned.total_slack:
+                moves.append(
+                    Fix(
+                        kind="move_within_slack",
+                        task_id=booking.task_id,
+                        new_start=calendar.date_of(next_week),
+                        days=days,
+                        from_person=person,
+                        hours=hours,
+                        moves_successors=days > planned.free_slack,
+                    )
+                )
+        skill = task_skill.get(booking.task_id)
+        candidates = [
+            (free_capacity.get(other, {}).get(week, 0.0), str(other), other)
+            for other, skills in skills_by_person.items()
+            if other != person and (skill is None or skill in set(skills))
+        ]
+        for spare, _name, other in sorted(candidates, key=lambda c: (-c[0], c[1])):
+            if spare + TOLERANCE >= hours:
+                fixes.append(
+                    Fix(
+                        kind="reassign",
+                        task_id=booking.task_id,
+                        from_person=person,
+                        to_person=other,
+                        hours=hours,
+                    )
+                )
+                break
+    # Moves that leave the successors alone come first, then the smallest moves.
+    moves.sort(key=lambda f: (f.moves_successors, f.days or 0, -f.hours))
+    return moves + fixes
+
+
+def _weeks(start: date, finish: date) -> list[date]:
+    first, last = monday(start), monday(finish)
+    count = (last - first).days // 7 + 1
+    return [first + timedelta(days=7 * k) for k in range(max(count, 0))]
+
+
+def _workdays_in_week(calendar: WorkCalendar, week: date) -> int:
+    return calendar.workdays_between(week, week + timedelta(days=6))
