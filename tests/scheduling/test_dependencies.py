@@ -218,3 +218,16 @@ def test_an_empty_project(plain):
     assert result.tasks == {}
     assert result.critical_path == []
     assert (result.project_finish, result.duration_days) == (MONDAY, 0)
+
+
+def test_a_pinned_successor_limits_its_predecessors_slack(plain):
+    # given a -> b where b is pinned to Monday 9 March, beside a long task
+    tasks = [Task("a", 2), Task("b", 2, manual=True, start=d(3, 9)), Task("c", 20)]
+
+    # when scheduled
+    result = schedule(tasks, [Dependency("a", "b")], plain, MONDAY)
+
+    # then a may slip only until b's pinned start, though b itself has slack
+    assert result.tasks["a"].late_finish == d(3, 6)
+    assert result.tasks["a"].total_slack == 3
+    assert result.tasks["b"].total_slack == 13
