@@ -1,0 +1,173 @@
+"""The sentiment model: character and word n-grams under a logistic regression.
+
+The trained model ships as `data/sentiment.skops` (skops, never pickle) beside
+`data/sentiment.json`, which records the file's SHA-256, the checksums of the
+training data, the metrics and the date. Loading checks the checksum first and
+then lets skops build only the types listed in `TRUSTED_TYPES`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).parent / "data"
+MODEL_PATH = DATA / "sentiment.skops"
+LABELS = ("negative", "neutral", "positive")
+MAX_CHARS = 2000
+SPACES = re.compile(r"\s+")
+ENGLISH_TOKEN = r"(?u)\b[a-zA-Z][a-zA-Z']+\b"
+
+# Everything a sentiment model file may contain; anything else is refused.
+TRUSTED_TYPES = [
+    "builtins.dict",
+    "builtins.list",
+    "builtins.tuple",
+    "numpy.dtype",
+    "numpy.float64",
+    "numpy.int64",
+    "numpy.ndarray",
+    "scipy.sparse._csr.csr_matrix",
+    "sklearn.feature_extraction.text.HashingVectorizer",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.pipeline.FeatureUnion",
+    "sklearn.pipeline.Pipeline",
+]
+
+
+class ModelIntegrityError(RuntimeError):
+    """The model file is not the one its metadata describes, or holds odd types."""
+
+
+@dataclass(frozen=True)
+class Sentiment:
+    """A score from -1 (negative) to 1 (positive), its label and the confidence."""
+
+    score: float
+    label: str
+    confidence: float
+
+
+def normalize(text: str) -> str:
+    """Full-width to half-width, lower case, single spaces, at most 2,000 chars."""
+    text = unicodedata.normalize("NFKC", text[: MAX_CHARS * 2]).lower()
+    return SPACES.sub(" ", text).strip()[:MAX_CHARS]
+
+
+def build_pipeline(*, c: float = 4.0) -> Any:
+    """Character 1-3-grams for both languages, word 1-2-grams for English.
+
+    The n-grams are hashed rather than kept in a vocabulary: a vocabulary of
+    200,000 character n-grams weighs over 100 MB in skops' format, the hashed
+    model a few MB, and collisions at 2**18 buckets cost nothing measurable.
+    """
+    from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    def hashed(**options: Any) -> Pipeline:
+        vectorizer = HashingVectorizer(
+            alternate_sign=False, norm=None, lowercase=False, **options
+        )
+        return Pipeline(
+            [("hash", vectorizer), ("tfidf", TfidfTransformer(sublinear_tf=True))]
+        )
+
+    features = FeatureUnion(
+        [
+            ("chars", hashed(analyzer="char_wb", ngram_range=(1, 3), n_features=2**18)),
+            (
+                "words",
+                hashed(
+                    analyzer="word",
+                    token_pattern=ENGLISH_TOKEN,
+                    ngram_range=(1, 2),
+                    n_features=2**16,
+                ),
+            ),
+        ]
+    )
+    model = LogisticRegression(C=c, max_iter=2000)
+    return Pipeline([("features", features), ("model", model)])
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def metadata_path(model_path: Path) -> Path:
+    """Where the metadata of a model file lives: beside it, `.json`."""
+    return model_path.with_suffix(".json")
+
+
+class SentimentModel:
+    """A fitted pipeline whose classes are negative, neutral and positive."""
+
+    def __init__(self, pipeline: Any, metadata: dict[str, Any] | None = None) -> None:
+        self.pipeline = pipeline
+        self.metadata = metadata or {}
+        classes = [str(c) for c in pipeline.classes_]
+        self._columns = [classes.index(label) for label in LABELS]
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> SentimentModel:
+        """Load a model file after checking it against its metadata."""
+        import skops.io
+
+        meta_path = metadata_path(path)
+        try:
+            metadata = json.loads(meta_path.read_text(encoding="utf-8"))
+            actual = file_sha256(path)
+        except (OSError, ValueError) as exc:
+            raise ModelIntegrityError(
+                f"cannot read the sentiment model: {exc}"
+            ) from exc
+        expected = metadata.get("model_sha256")
+        if actual != expected:
+            raise ModelIntegrityError(
+                f"{path.name} has SHA-256 {actual[:12]}…, but {meta_path.name} "
+                f"records {str(expected)[:12]}…: the file was changed or damaged; "
+                "retrain it with `rapport nlp train`"
+            )
+        untrusted = set(skops.io.get_untrusted_types(file=path)) - set(TRUSTED_TYPES)
+        if untrusted:
+            raise ModelIntegrityError(
+                f"{path.name} holds types that are not trusted: {sorted(untrusted)}"
+            )
+        pipeline = skops.io.load(path, trusted=TRUSTED_TYPES)
+        return cls(pipeline, metadata)
+
+    def probabilities(self, texts: Sequence[str]) -> Any:
+        """An (n, 3) array of P(negative), P(neutral), P(positive)."""
+        proba = self.pipeline.predict_proba([normalize(t) for t in texts])
+        return proba[:, self._columns]
+
+    def predict(self, texts: Sequence[str]) -> list[Sentiment]:
+        """Score each text: P(positive) - P(negative), and the likeliest label."""
+        if not texts:
+            return []
+        results = []
+        for row in self.probabilities(texts):
+            best = int(row.argmax())
+            score = float(row[2] - row[0])
+            results.append(Sentiment(round(score, 4), LABELS[best], float(row[best])))
+        return results
+
+
+@cache
+def default_model() -> SentimentModel:
+    """The shipped model, loaded once per process."""
+    return SentimentModel.load(MODEL_PATH)
