@@ -92,6 +92,15 @@ def pipelines(user: Any) -> QuerySet[Pipeline]:
     )
 
 
+def won_deal(deal_id: Any) -> Deal | None:
+    """A won deal by id, whoever asks: for the worker's reactions to `deal.won`."""
+    return (
+        Deal.objects.select_related("company", "owner", "team", "stage")
+        .filter(pk=deal_id, stage__outcome=Stage.Outcome.WON)
+        .first()
+    )
+
+
 def get(queryset: QuerySet[M], pk: Any) -> M:
     """One record of an already scoped queryset, or NotFound."""
     try:

@@ -269,6 +269,18 @@ class Task(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    # A task lies in its project's scope: `permissions.check` and search read
+    # these (querysets filter through `selectors.tasks`, never `visible`).
+    scoped = True
+
+    @property
+    def owner_id(self) -> int:
+        return self.project.owner_id
+
+    @property
+    def team_id(self) -> int | None:
+        return self.project.team_id
+
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
