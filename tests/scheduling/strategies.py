@@ -90,7 +90,7 @@ def reference_early_starts(network: Network) -> dict:
     durations = {t.id: t.duration for t in network.tasks}
     early = {}
     for t in network.tasks:
-        if t.manual:
+        if t.manual and t.start:
             early[t.id] = CALENDAR.index_of(t.start)
         elif t.snet:
             early[t.id] = max(origin, CALENDAR.index_of(t.snet))
