@@ -137,9 +137,7 @@ class TaskForm(PageForm):
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(
-        self, *args: Any, user: User, project: Project, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, user: User, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         self.fields["phase"].queryset = Phase.objects.filter(project=project)  # type: ignore[attr-defined]
         self.fields["required_skill"].queryset = Skill.objects.all()  # type: ignore[attr-defined]
@@ -152,9 +150,7 @@ class DependencyForm(PageForm):
         model = Dependency
         fields = ["predecessor", "successor", "type", "lag"]
 
-    def __init__(
-        self, *args: Any, user: User, project: Project, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, user: User, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         tasks = Task.objects.filter(project=project).order_by("position", "id")
         self.fields["predecessor"].queryset = tasks  # type: ignore[attr-defined]
@@ -171,9 +167,7 @@ class TimeEntryForm(PageForm):
         fields = ["task", "user", "date", "hours", "note"]
         widgets = {"date": DATE}
 
-    def __init__(
-        self, *args: Any, user: User, project: Project, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, user: User, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         self.fields["task"].queryset = Task.objects.filter(project=project).order_by(  # type: ignore[attr-defined]
             "position", "id"

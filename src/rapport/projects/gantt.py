@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rapport.projects.models import Baseline, BaselineTask, Dependency, Phase, Task
 from rapport.projects.calendars import project_calendar
+from rapport.projects.models import Baseline, BaselineTask, Dependency, Phase, Task
 
 if TYPE_CHECKING:
     from rapport.projects.models import Project
@@ -111,7 +111,9 @@ def build(project: Project, *, can_move: bool, today: date | None = None) -> dic
     baseline = latest_baseline(project)
     base_rows: dict[int, BaselineTask] = {}
     if baseline is not None:
-        base_rows = {b.task_id: b for b in BaselineTask.objects.filter(baseline=baseline)}
+        base_rows = {
+            b.task_id: b for b in BaselineTask.objects.filter(baseline=baseline)
+        }
 
     by_phase: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
     critical: dict[int, bool] = {}

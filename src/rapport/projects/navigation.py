@@ -10,6 +10,8 @@ def register() -> None:
     group = _("Projects")
     register_nav(
         NavEntry(group, _("Projects"), "projects:project_list", "projects.project", 40),
-        NavEntry(group, _("Utilisation"), "projects:utilisation", "projects.project", 41),
+        NavEntry(
+            group, _("Utilisation"), "projects:utilisation", "projects.project", 41
+        ),
         NavEntry(group, _("Schedule risks"), "projects:risks", "projects.project", 42),
     )

@@ -131,7 +131,9 @@ def dependency_form(request: SignedInRequest, pk: int) -> HttpResponse:
     """Make a task wait on another; a loop is refused, naming its tasks."""
     project = get_project(request.user, pk)
     permissions.require(request.user, permissions.ADD, "projects.dependency")
-    form = forms.DependencyForm(request.POST or None, user=request.user, project=project)
+    form = forms.DependencyForm(
+        request.POST or None, user=request.user, project=project
+    )
 
     if request.method == "POST" and form.is_valid():
         try:
@@ -176,7 +178,8 @@ def reschedule_now(request: SignedInRequest, pk: int) -> HttpResponse:
         messages.error(request, run.error)
     else:
         messages.success(
-            request, _("Rescheduled: %(count)s tasks moved.") % {"count": run.moved_count}
+            request,
+            _("Rescheduled: %(count)s tasks moved.") % {"count": run.moved_count},
         )
     return redirect("projects:project_detail", pk=project.pk)
 

@@ -93,7 +93,10 @@ def _filter_choices(user: Any) -> dict[str, list[tuple[str, str]]]:
         .distinct()
         .order_by("company__name")[:200]
     )
-    statuses = [("open", str(_("Open"))), *[(k, str(v)) for k, v in Project.Status.choices]]
+    statuses = [
+        ("open", str(_("Open"))),
+        *[(k, str(v)) for k, v in Project.Status.choices],
+    ]
     return {
         "status": statuses,
         "manager": [(str(pk), display or name) for pk, display, name in managers],
@@ -141,7 +144,7 @@ def _schedule_table(user: Any, project: Project) -> tuple[list[Any], dict]:
     groups[None] = []
     for row in plan["tasks"]:
         groups.setdefault(row.task.phase_id, []).append(row)
-    table = [(p, groups[p.pk]) for p in phases]
+    table: list[tuple[Phase | None, list[Any]]] = [(p, groups[p.pk]) for p in phases]
     if groups[None]:
         table.append((None, groups[None]))
     return table, plan
@@ -179,9 +182,7 @@ def project_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     project = get_project(user, pk)
     table, plan = _schedule_table(user, project)
     runs = list(
-        selectors.reschedule_runs(user)
-        .filter(project=project)
-        .order_by("-id")[:5]
+        selectors.reschedule_runs(user).filter(project=project).order_by("-id")[:5]
     )
     context = {
         "project": project,
