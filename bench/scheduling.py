@@ -52,7 +52,7 @@ def make_project(
         tasks.append(Task(i + 1, duration, snet=snet, fnlt=fnlt))
     kinds = [DepType.FS] * 7 + [DepType.SS, DepType.FF, DepType.SF]
     seen: set[tuple[int, int]] = set()
-    deps = []
+    deps: list[Dependency] = []
     while len(deps) < n_dependencies:
         layer = rng.randrange(LAYERS - 1)
         later = min(layer + rng.randint(1, 3), LAYERS - 1)
