@@ -231,3 +231,16 @@ def test_a_pinned_successor_limits_its_predecessors_slack(plain):
     assert result.tasks["a"].late_finish == d(3, 6)
     assert result.tasks["a"].total_slack == 3
     assert result.tasks["b"].total_slack == 13
+
+
+def test_a_task_pinned_to_a_holiday_starts_the_next_workday_with_a_warning(china):
+    # given a manual task pinned to the national day (a later holiday, say)
+    tasks = [Task("a", 2, manual=True, start=date(2026, 10, 1))]
+
+    # when scheduled
+    result = schedule(tasks, [], china, date(2026, 9, 28))
+
+    # then it starts on the first working day after and says why
+    assert result.tasks["a"].start == date(2026, 10, 8)
+    [warning] = result.warnings
+    assert (warning.code, warning.required) == ("start_not_workday", date(2026, 10, 8))

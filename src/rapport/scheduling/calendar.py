@@ -13,9 +13,11 @@ with `date_of`. The table behind both is built lazily a few years at a time.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 logger = logging.getLogger(__name__)
 
@@ -59,15 +61,8 @@ class WorkCalendar:
         self.extra_workdays = frozenset(extra_workdays)
         self.china = china
         self.leave = frozenset(leave)
-        # The lazily built table: working days of the years [_first_year,
-        # _last_year]; ordinal of _dates[k] is _base + k; _k_of_day[n] is the k
-        # of the first working day on or after the n-th day of the table.
-        self._first_year = 0
-        self._last_year = -1
-        self._first_day = 0
-        self._base = 0
-        self._dates: list[date] = []
-        self._k_of_day: list[int] = []
+        self._table = _Table(0, -1, 0, 0, [], [])
+        self._lock = threading.Lock()
 
     def __repr__(self) -> str:
         return (
@@ -133,14 +128,15 @@ class WorkCalendar:
     def index_of(self, day: date) -> int:
         """Ordinal of the first working day on or after `day`."""
         while True:
-            offset = day.toordinal() - self._first_day
-            if 0 <= offset < len(self._k_of_day):
-                k = self._k_of_day[offset]
-                if k < len(self._dates):
-                    return self._base + k
-                self._extend(self._first_year, self._last_year + _CHUNK_YEARS)
+            table = self._table
+            offset = day.toordinal() - table.first_day
+            if 0 <= offset < len(table.k_of_day):
+                k = table.k_of_day[offset]
+                if k < len(table.dates):
+                    return table.base + k
+                self._grow(table, table.first_year, table.last_year + _CHUNK_YEARS)
             else:
-                self._cover_year(day.year)
+                self._cover_year(table, day.year)
 
     def index_on_or_before(self, day: date) -> int:
         """Ordinal of the last working day on or before `day`."""
@@ -149,22 +145,26 @@ class WorkCalendar:
 
     def date_of(self, index: int) -> date:
         """The working day with ordinal `index`."""
-        k = index - self._base
-        while not 0 <= k < len(self._dates):
-            if not self._dates:
-                self._cover_year(date.today().year)
+        while True:
+            table = self._table
+            k = index - table.base
+            if 0 <= k < len(table.dates):
+                return table.dates[k]
+            if not table.dates:
+                self._cover_year(table, date.today().year)
             elif k < 0:
-                self._extend(self._first_year - _CHUNK_YEARS, self._last_year)
+                self._grow(table, table.first_year - _CHUNK_YEARS, table.last_year)
             else:
-                self._extend(self._first_year, self._last_year + _CHUNK_YEARS)
-            k = index - self._base
-        return self._dates[k]
+                self._grow(table, table.first_year, table.last_year + _CHUNK_YEARS)
 
     def table(self, low: int, high: int) -> tuple[int, list[date]]:
         """(base, dates) such that dates[i - base] is date_of(i) for low..high."""
-        self.date_of(low)
-        self.date_of(high)
-        return self._base, self._dates
+        while True:
+            self.date_of(low)
+            self.date_of(high)
+            table = self._table
+            if table.base <= low and high - table.base < len(table.dates):
+                return table.base, table.dates
 
     def add_workdays(self, day: date, n: int) -> date:
         """The working day n working days after `day` (n=0: on or after `day`)."""
@@ -178,44 +178,54 @@ class WorkCalendar:
 
     # The table.
 
-    def _cover_year(self, year: int) -> None:
-        if not self._dates:
-            self._extend(year - 1, year + 2)
-        elif year < self._first_year:
-            self._extend(min(year, self._first_year - _CHUNK_YEARS), self._last_year)
-        elif year > self._last_year:
-            self._extend(self._first_year, max(year, self._last_year + _CHUNK_YEARS))
-        else:  # pragma: no cover - callers only ask for years outside the table
-            raise AssertionError(year)
+    def _cover_year(self, table: _Table, year: int) -> None:
+        if not table.dates:
+            self._grow(table, year - 1, year + 2)
+        elif year < table.first_year:
+            self._grow(
+                table, min(year, table.first_year - _CHUNK_YEARS), table.last_year
+            )
+        else:
+            self._grow(
+                table, table.first_year, max(year, table.last_year + _CHUNK_YEARS)
+            )
 
-    def _extend(self, first_year: int, last_year: int) -> None:
-        first_year = max(first_year, 1)
-        last_year = min(last_year, 9998)
-        if first_year >= self._first_year and last_year <= self._last_year:
-            raise ValueError("Working-day arithmetic ran past the supported dates.")
-        # Ordinals stay stable: working days added before the old table get
-        # negative offsets from the old base.
-        old_first_date = self._dates[0] if self._dates else None
-        start = date(first_year, 1, 1)
-        end = date(last_year, 12, 31)
+    def _grow(self, seen: _Table, first_year: int, last_year: int) -> None:
+        """Replace the table by one covering more years (one swap, thread-safe)."""
+        with self._lock:
+            if self._table is not seen:
+                return  # another thread grew it meanwhile; the caller looks again
+            first_year, last_year = max(first_year, 1), min(last_year, 9998)
+            if first_year >= seen.first_year and last_year <= seen.last_year:
+                raise ValueError("Working-day arithmetic ran past the supported dates.")
+            self._table = self._build(seen, first_year, last_year)
+        logger.debug("working-day table now covers %s-%s", first_year, last_year)
+
+    def _build(self, old: _Table, first_year: int, last_year: int) -> _Table:
+        start, end = date(first_year, 1, 1), date(last_year, 12, 31)
         dates: list[date] = []
         k_of_day: list[int] = []
-        day = start
-        one = timedelta(days=1)
+        day, one = start, timedelta(days=1)
         while day <= end:
+            # Each day maps to the next working day: its count of workdays so far.
+            k_of_day.append(len(dates))
             if self.is_workday(day):
                 dates.append(day)
             day += one
-        k = 0
-        for n in range((end - start).days + 1):
-            ordinal = start.toordinal() + n
-            while k < len(dates) and dates[k].toordinal() < ordinal:
-                k += 1
-            k_of_day.append(k)
-        if old_first_date is not None:
-            self._base -= dates.index(old_first_date) if old_first_date in dates else 0
-        self._first_year, self._last_year = first_year, last_year
-        self._first_day = start.toordinal()
-        self._dates = dates
-        self._k_of_day = k_of_day
-        logger.debug("working-day table now covers %s-%s", first_year, last_year)
+        # Ordinals stay stable: working days added before the old table take the
+        # ordinals below its first one.
+        base = old.base
+        if old.dates:
+            base -= dates.index(old.dates[0])
+        return _Table(first_year, last_year, start.toordinal(), base, dates, k_of_day)
+
+
+class _Table(NamedTuple):
+    """Working days of first_year..last_year; dates[k] has ordinal base + k."""
+
+    first_year: int
+    last_year: int
+    first_day: int  # date ordinal of 1 January of first_year
+    base: int
+    dates: list[date]
+    k_of_day: list[int]  # per day from first_day: k of the next working day

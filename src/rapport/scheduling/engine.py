@@ -77,6 +77,8 @@ def _schedule(
         if task.manual:
             manual[i] = True
             early[i] = calendar.index_of(task.start)  # type: ignore[arg-type]
+            if calendar.date_of(early[i]) != task.start:
+                warnings.append(_off_day(task, calendar.date_of(early[i])))
         elif task.snet is not None:
             early[i] = max(origin, calendar.index_of(task.snet))
     for j in order:
@@ -308,6 +310,18 @@ def _violation(
         ),
         predecessor_id=pred.id,
         required=required,
+    )
+
+
+def _off_day(task: Task, next_workday: date) -> ScheduleWarning:
+    return ScheduleWarning(
+        code="start_not_workday",
+        task_id=task.id,
+        detail=(
+            f"Task {task.id} is pinned to {task.start}, which is not a working day;"
+            f" it starts on {next_workday}."
+        ),
+        required=next_workday,
     )
 
 
