@@ -407,6 +407,10 @@ def main() -> int:
         f"\nweb process memory after the benchmark: {rss:.0f} MB resident,"
         f" peak {peak:.0f} MB (target <= {MEMORY_TARGET_MB} MB: {verdict})"
     )
+    from bench import scheduling
+
+    print("\nscheduling engine (python -m bench.scheduling):")
+    scheduling.main()
     print(f"benchmark took {time.perf_counter() - started:.0f} s")
     return 0
 
