@@ -97,16 +97,16 @@ def test_fires_only_when_the_threshold_is_reached_inside_the_window():
     assert not fires(close[:2], now, DELAY)
 
 
-def test_dedupe_key_is_stable_within_a_window_period():
+def test_dedupe_key_names_rule_customer_and_window_start():
     first = datetime(2026, 5, 3, 8, tzinfo=UTC)
 
-    assert dedupe_key(1, 2, first, 30) == dedupe_key(
-        1, 2, first + timedelta(hours=5), 30
-    )
+    assert dedupe_key(1, 2, first, 30) == dedupe_key(1, 2, first, 30)
     assert dedupe_key(1, 2, first, 30) != dedupe_key(1, 3, first, 30)
+    assert dedupe_key(1, 2, first, 30) != dedupe_key(2, 2, first, 30)
     assert dedupe_key(1, 2, first, 30) != dedupe_key(
-        1, 2, first + timedelta(days=40), 30
+        1, 2, first + timedelta(days=3), 30
     )
+    assert len(dedupe_key(10**9, 10**9, first, 730)) <= 120
 
 
 def test_default_rules_are_bilingual_and_valid():

@@ -200,7 +200,7 @@ def add_message(state: dict[str, Any], facts: MessageFacts) -> dict[str, Any]:
 
 @dataclass
 class Window:
-    """Inbound messages within the last `days` days: count, mean sentiment, negatives."""
+    """Inbound messages of the last `days` days: count, mean sentiment, negatives."""
 
     days: int
     count: int = 0

@@ -103,13 +103,13 @@ def fires(match_times: Sequence[datetime], at: datetime, spec: RuleSpec) -> bool
 
 
 def dedupe_key(rule_id: int, company_id: int, first_match: datetime, days: int) -> str:
-    """The name of one firing: rule, customer and the window its first match opened.
+    """The name of one firing: rule, customer, and the window its first match opened.
 
-    Windows are counted in whole `days` periods from the epoch, so two deliveries
-    of the same messages, or a third match in the same period, give the same key.
+    Matches counted in an alert are not counted again, so the next firing of the
+    same rule for the same customer starts from a later first match and gets a
+    new key, while two deliveries of the same messages give the same one.
     """
-    period = int(first_match.timestamp() // (days * 86400))
-    return f"risk:{rule_id}:{company_id}:{days}d:{period}"
+    return f"risk:{rule_id}:{company_id}:{days}d:{first_match:%Y%m%dT%H%M%S}"
 
 
 # The rules Rapport ships; `services.install_default_rules` writes them once.
