@@ -22,7 +22,9 @@ def default_calendar() -> Calendar | None:
     return Calendar.objects.filter(is_default=True).order_by("id").first()
 
 
-def work_calendar(calendar: Calendar | None, leave: Iterable[date] = ()) -> WorkCalendar:
+def work_calendar(
+    calendar: Calendar | None, leave: Iterable[date] = ()
+) -> WorkCalendar:
     """The engine's view of a stored calendar (China's plain week if none)."""
     from rapport.scheduling import WorkCalendar
 

@@ -192,9 +192,7 @@ def schedule(user: Any, project_: Project) -> list[Task]:
         tasks(user)
         .filter(project=project_)
         .prefetch_related(
-            Prefetch(
-                "assignments", queryset=Assignment.objects.select_related("user")
-            ),
+            Prefetch("assignments", queryset=Assignment.objects.select_related("user")),
             Prefetch("predecessor_links", queryset=Dependency.objects.order_by("id")),
         )
         .order_by("position", "id")
@@ -232,9 +230,7 @@ def plan_vs_actual(
         raise NotFound()
     rows = {}
     if baseline is not None:
-        rows = {
-            b.task_id: b for b in BaselineTask.objects.filter(baseline=baseline)
-        }
+        rows = {b.task_id: b for b in BaselineTask.objects.filter(baseline=baseline)}
     out = []
     for task in tasks(user).filter(project=project_).order_by("position", "id"):
         b = rows.get(task.pk)
@@ -327,13 +323,16 @@ def utilisation(
 
     start = workload.monday(start or timezone.localdate())
     end = start + timedelta(days=7 * weeks - 1)
-    people = list(
-        resource_profiles(user).values_list("user_id", flat=True)
-    ) if permissions.may(user, permissions.VIEW, "projects.resourceprofile") else []
+    people = (
+        list(resource_profiles(user).values_list("user_id", flat=True))
+        if permissions.may(user, permissions.VIEW, "projects.resourceprofile")
+        else []
+    )
     if team_id is not None:
         people = list(
-            ResourceProfile.objects.filter(user_id__in=people, user__team_id=team_id)
-            .values_list("user_id", flat=True)
+            ResourceProfile.objects.filter(
+                user_id__in=people, user__team_id=team_id
+            ).values_list("user_id", flat=True)
         )
     data = workload.build(start, end, people=people)
     load = data.load()
@@ -352,7 +351,9 @@ def utilisation(
                     "ratio": round(booked / capacity, 3) if capacity else None,
                 }
             )
-        rows.append({"person_id": person, "name": data.names.get(person, ""), "weeks": cells})
+        rows.append(
+            {"person_id": person, "name": data.names.get(person, ""), "weeks": cells}
+        )
     return {
         "weeks": week_list,
         "people": rows,
@@ -362,14 +363,24 @@ def utilisation(
 
 def overallocations(data: Any, people: Sequence[int]) -> list[dict[str, Any]]:
     """Every over-booked person-week in the window, each with named fixes."""
-    from rapport.scheduling import overallocations as find, spare_capacity, suggest_fixes
+    from rapport.scheduling import (
+        overallocations as find,
+    )
+    from rapport.scheduling import (
+        spare_capacity,
+        suggest_fixes,
+    )
 
     load = data.load()
     free = spare_capacity(load)
     found = []
     wanted = set(people)
     for over in find(data.bookings, data.result, data.calendars, data.capacity):
-        if over.person_id not in wanted or not data.start <= over.week + timedelta(days=6) or over.week > data.end:
+        if (
+            over.person_id not in wanted
+            or not data.start <= over.week + timedelta(days=6)
+            or over.week > data.end
+        ):
             continue
         fixes = suggest_fixes(
             over, data.result, data.bookings, data.skills, data.task_skill, free
@@ -382,7 +393,11 @@ def overallocations(data: Any, people: Sequence[int]) -> list[dict[str, Any]]:
                 "booked": round(over.booked, 1),
                 "capacity": round(over.capacity, 1),
                 "tasks": [
-                    {"id": t, "name": data.task_names.get(t, ""), "project_id": data.task_project.get(t)}
+                    {
+                        "id": t,
+                        "name": data.task_names.get(t, ""),
+                        "project_id": data.task_project.get(t),
+                    }
                     for t in over.task_ids
                 ],
                 "fixes": [
@@ -393,7 +408,9 @@ def overallocations(data: Any, people: Sequence[int]) -> list[dict[str, Any]]:
                         "new_start": fix.new_start,
                         "days": fix.days,
                         "to_person_id": fix.to_person,
-                        "to_person": data.names.get(fix.to_person, "") if fix.to_person else "",
+                        "to_person": data.names.get(fix.to_person, "")
+                        if fix.to_person
+                        else "",
                         "hours": round(fix.hours, 1),
                     }
                     for fix in fixes[:3]
@@ -404,7 +421,7 @@ def overallocations(data: Any, people: Sequence[int]) -> list[dict[str, Any]]:
 
 
 def project_peak_load(project_: Project, on: date) -> float:
-    """The highest booked/available ratio, in the week of `on`, of the project's people."""
+    """The highest booked/available ratio of the project's people in `on`'s week."""
     from rapport.projects import workload
 
     people = list(
@@ -425,7 +442,7 @@ def project_peak_load(project_: Project, on: date) -> float:
     return max(ratios, default=0.0)
 
 
-# --- Delay estimate and remedy ---------------------------------------------------------
+# --- Delay estimate and remedy -------------------------------------------------------
 
 
 @dataclass
@@ -518,9 +535,8 @@ def risk_suggestion(project_: Project) -> dict[str, Any]:
                 "person": data.names.get(best[1], ""),
                 "skill": skill.code,
                 "free_hours": round(best[0], 1),
-                "tasks": [t for t in named if t["id"] == first.pk] + [
-                    t for t in named if t["id"] != first.pk
-                ][:2],
+                "tasks": [t for t in named if t["id"] == first.pk]
+                + [t for t in named if t["id"] != first.pk][:2],
             }
     return {"kind": "raise_priority", "tasks": named}
 
@@ -536,3 +552,23 @@ def history(record: models.Model, limit: int = 50) -> Any:
         .select_related("actor")
         .order_by("-id")[:limit]
     )
+
+
+def suggestion_text(suggestion: dict[str, Any]) -> str:
+    """A risk's suggestion in words, in the active language."""
+    from django.utils.translation import gettext as _
+
+    tasks = ", ".join(f"“{t['name']}”" for t in suggestion.get("tasks", []))
+    if suggestion.get("kind") == "add_person":
+        return _(
+            "Add %(person)s (%(hours)s free hours) to the critical tasks %(tasks)s."
+        ) % {
+            "person": suggestion.get("person", ""),
+            "hours": suggestion.get("free_hours", 0),
+            "tasks": tasks,
+        }
+    if suggestion.get("kind") == "raise_priority":
+        return _("Nobody with the skill is free: raise the priority of %(tasks)s.") % {
+            "tasks": tasks
+        }
+    return ""

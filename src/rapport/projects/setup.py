@@ -29,7 +29,9 @@ PEOPLE_KINDS = ("projects.resourceprofile", "projects.leave")
 ALL_KINDS = PROJECT_KINDS + SHARED_KINDS + PEOPLE_KINDS
 
 
-def _grant(kinds: tuple[str, ...], actions: frozenset[str]) -> dict[str, frozenset[str]]:
+def _grant(
+    kinds: tuple[str, ...], actions: frozenset[str]
+) -> dict[str, frozenset[str]]:
     return {kind: actions for kind in kinds}
 
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from rapport.projects.models import Assignment, Leave, Project, ResourceProfile
 from rapport.projects.calendars import default_calendar, work_calendar
+from rapport.projects.models import Assignment, Leave, Project, ResourceProfile
 
 if TYPE_CHECKING:
     from rapport.scheduling import Booking, ScheduleResult, WorkCalendar
@@ -77,7 +77,9 @@ def build(
 
     profiles = {
         p.user_id: p
-        for p in ResourceProfile.objects.prefetch_related("skills").select_related("user")
+        for p in ResourceProfile.objects.prefetch_related("skills").select_related(
+            "user"
+        )
     }
     person_ids = set(people or []) | {a.user_id for a in rows}
     if people is None:
@@ -104,6 +106,8 @@ def build(
     task_names, task_skill, task_project = {}, {}, {}
     for a in rows:
         task = a.task
+        if task.start is None or task.finish is None:
+            continue  # never scheduled yet
         tasks[task.pk] = TaskSchedule(
             early_start=task.early_start or task.start,
             early_finish=task.early_finish or task.finish,
@@ -138,13 +142,13 @@ def build(
         result=result,
         bookings=bookings,
         calendars={
-            pid: base_calendar.with_leave(leave[pid]) if leave.get(pid) else base_calendar
+            pid: base_calendar.with_leave(leave[pid])
+            if leave.get(pid)
+            else base_calendar
             for pid in person_ids
         },
         capacity=capacity,
-        skills={
-            pid: {s.code for s in p.skills.all()} for pid, p in profiles.items()
-        },
+        skills={pid: {s.code for s in p.skills.all()} for pid, p in profiles.items()},
         names=workload_names,
         task_names=task_names,
         task_skill=task_skill,

@@ -10,497 +10,1715 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('crm', '0003_deal_project_type'),
+        ("accounts", "0001_initial"),
+        ("crm", "0003_deal_project_type"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Calendar',
+            name="Calendar",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('weekend', models.JSONField(default=rapport.projects.models.resources.default_weekend, help_text='Weekday numbers, Monday = 0 … Sunday = 6.', verbose_name='days off each week')),
-                ('china_holidays', models.BooleanField(default=True, verbose_name="China's public holidays and adjusted working days")),
-                ('is_default', models.BooleanField(default=False, verbose_name='default')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="created",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="updated",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "name",
+                    models.CharField(max_length=100, unique=True, verbose_name="name"),
+                ),
+                (
+                    "weekend",
+                    models.JSONField(
+                        default=rapport.projects.models.resources.default_weekend,
+                        help_text="Weekday numbers, Monday = 0 … Sunday = 6.",
+                        verbose_name="days off each week",
+                    ),
+                ),
+                (
+                    "china_holidays",
+                    models.BooleanField(
+                        default=True,
+                        verbose_name="China's public holidays and adjusted working days",
+                    ),
+                ),
+                (
+                    "is_default",
+                    models.BooleanField(default=False, verbose_name="default"),
+                ),
             ],
             options={
-                'verbose_name': 'calendar',
-                'verbose_name_plural': 'calendars',
-                'ordering': ['-is_default', 'name'],
+                "verbose_name": "calendar",
+                "verbose_name_plural": "calendars",
+                "ordering": ["-is_default", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Skill',
+            name="Skill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_zh', models.CharField(blank=True, max_length=100, verbose_name='Chinese name')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="created",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="updated",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "code",
+                    models.SlugField(max_length=40, unique=True, verbose_name="code"),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "name_zh",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="Chinese name"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'skill',
-                'verbose_name_plural': 'skills',
-                'ordering': ['code'],
+                "verbose_name": "skill",
+                "verbose_name_plural": "skills",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('code', models.CharField(max_length=30, unique=True, verbose_name='code')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('contract_value', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, validators=[django.core.validators.MinValueValidator(0)], verbose_name='contract value')),
-                ('currency', models.CharField(default='CNY', max_length=3, verbose_name='currency')),
-                ('status', models.CharField(choices=[('planning', 'Planning'), ('active', 'Active'), ('on_hold', 'On hold'), ('completed', 'Completed'), ('cancelled', 'Cancelled')], default='planning', max_length=12, verbose_name='status')),
-                ('start_date', models.DateField(verbose_name='start')),
-                ('customer_risk', models.CharField(choices=[('low', 'Low'), ('normal', 'Normal'), ('high', 'High')], default='normal', max_length=8, verbose_name='customer risk')),
-                ('delay_cause', models.CharField(blank=True, choices=[('', 'None'), ('overload', 'An overloaded person'), ('late_predecessor', 'A late predecessor'), ('scope_change', 'The customer changed the scope')], default='', max_length=20, verbose_name='cause of delay')),
-                ('planned_finish', models.DateField(blank=True, null=True, verbose_name='planned finish')),
-                ('forecast_finish', models.DateField(blank=True, null=True, verbose_name='forecast finish')),
-                ('critical_path_days', models.IntegerField(blank=True, null=True, verbose_name='critical path (working days)')),
-                ('last_scheduled_at', models.DateTimeField(blank=True, null=True, verbose_name='scheduled')),
-                ('schedule_error', models.TextField(blank=True, verbose_name='schedule error')),
-                ('schedule_warnings', models.JSONField(default=list, verbose_name='schedule warnings')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed')),
-                ('calendar', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='projects.calendar', verbose_name='calendar')),
-                ('company', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='crm.company', verbose_name='company')),
-                ('deal', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='project', to='crm.deal', verbose_name='deal')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team', verbose_name='team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="created",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="updated",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "code",
+                    models.CharField(max_length=30, unique=True, verbose_name="code"),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="description"),
+                ),
+                (
+                    "contract_value",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=14,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="contract value",
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        default="CNY", max_length=3, verbose_name="currency"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planning", "Planning"),
+                            ("active", "Active"),
+                            ("on_hold", "On hold"),
+                            ("completed", "Completed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="planning",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("start_date", models.DateField(verbose_name="start")),
+                (
+                    "customer_risk",
+                    models.CharField(
+                        choices=[
+                            ("low", "Low"),
+                            ("normal", "Normal"),
+                            ("high", "High"),
+                        ],
+                        default="normal",
+                        max_length=8,
+                        verbose_name="customer risk",
+                    ),
+                ),
+                (
+                    "delay_cause",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "None"),
+                            ("overload", "An overloaded person"),
+                            ("late_predecessor", "A late predecessor"),
+                            ("scope_change", "The customer changed the scope"),
+                        ],
+                        default="",
+                        max_length=20,
+                        verbose_name="cause of delay",
+                    ),
+                ),
+                (
+                    "planned_finish",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="planned finish"
+                    ),
+                ),
+                (
+                    "forecast_finish",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="forecast finish"
+                    ),
+                ),
+                (
+                    "critical_path_days",
+                    models.IntegerField(
+                        blank=True,
+                        null=True,
+                        verbose_name="critical path (working days)",
+                    ),
+                ),
+                (
+                    "last_scheduled_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="scheduled"
+                    ),
+                ),
+                (
+                    "schedule_error",
+                    models.TextField(blank=True, verbose_name="schedule error"),
+                ),
+                (
+                    "schedule_warnings",
+                    models.JSONField(default=list, verbose_name="schedule warnings"),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="closed"),
+                ),
+                (
+                    "calendar",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="projects.calendar",
+                        verbose_name="calendar",
+                    ),
+                ),
+                (
+                    "company",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="crm.company",
+                        verbose_name="company",
+                    ),
+                ),
+                (
+                    "deal",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="project",
+                        to="crm.deal",
+                        verbose_name="deal",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.team",
+                        verbose_name="team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'project',
-                'verbose_name_plural': 'projects',
+                "verbose_name": "project",
+                "verbose_name_plural": "projects",
             },
         ),
         migrations.CreateModel(
-            name='Phase',
+            name="Phase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='phases', to='projects.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="created",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="updated",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="position"
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="phases",
+                        to="projects.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phase',
-                'verbose_name_plural': 'phases',
-                'ordering': ['project', 'position', 'id'],
+                "verbose_name": "phase",
+                "verbose_name_plural": "phases",
+                "ordering": ["project", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Baseline',
+            name="Baseline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('start', models.DateField(blank=True, null=True, verbose_name='start')),
-                ('finish', models.DateField(blank=True, null=True, verbose_name='finish')),
-                ('saved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='baselines', to='projects.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="created",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="updated",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "start",
+                    models.DateField(blank=True, null=True, verbose_name="start"),
+                ),
+                (
+                    "finish",
+                    models.DateField(blank=True, null=True, verbose_name="finish"),
+                ),
+                (
+                    "saved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="baselines",
+                        to="projects.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'baseline',
-                'verbose_name_plural': 'baselines',
-                'ordering': ['project', '-id'],
+                "verbose_name": "baseline",
+                "verbose_name_plural": "baselines",
+                "ordering": ["project", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ProjectTemplate',
+            name="ProjectTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_zh', models.CharField(blank=True, max_length=200, verbose_name='Chinese name')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('project_type', models.CharField(choices=[('implementation', 'Implementation'), ('consulting', 'Consulting'), ('support', 'Support and maintenance'), ('custom_development', 'Custom development'), ('construction', 'Design and construction')], max_length=20, verbose_name='project type')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_zh",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="Chinese name"
+                    ),
+                ),
+                (
+                    "code",
+                    models.SlugField(max_length=40, unique=True, verbose_name="code"),
+                ),
+                (
+                    "project_type",
+                    models.CharField(
+                        choices=[
+                            ("implementation", "Implementation"),
+                            ("consulting", "Consulting"),
+                            ("support", "Support and maintenance"),
+                            ("custom_development", "Custom development"),
+                            ("construction", "Design and construction"),
+                        ],
+                        max_length=20,
+                        verbose_name="project type",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="description"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
             ],
             options={
-                'verbose_name': 'project template',
-                'verbose_name_plural': 'project templates',
-                'ordering': ['project_type', 'code'],
-                'indexes': [models.Index(fields=['project_type', 'is_active'], name='projects_pr_project_dcd645_idx')],
+                "verbose_name": "project template",
+                "verbose_name_plural": "project templates",
+                "ordering": ["project_type", "code"],
+                "indexes": [
+                    models.Index(
+                        fields=["project_type", "is_active"],
+                        name="projects_pr_project_dcd645_idx",
+                    )
+                ],
             },
         ),
         migrations.AddField(
-            model_name='project',
-            name='template',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='projects', to='projects.projecttemplate', verbose_name='template'),
+            model_name="project",
+            name="template",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="projects",
+                to="projects.projecttemplate",
+                verbose_name="template",
+            ),
         ),
         migrations.CreateModel(
-            name='RescheduleRun',
+            name="RescheduleRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('trigger', models.CharField(max_length=80, verbose_name='trigger')),
-                ('status', models.CharField(choices=[('succeeded', 'Succeeded'), ('failed', 'Failed')], max_length=10, verbose_name='status')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('warnings', models.JSONField(default=list)),
-                ('duration_ms', models.FloatField(default=0, verbose_name='time taken (ms)')),
-                ('task_count', models.PositiveIntegerField(default=0)),
-                ('moved_count', models.PositiveIntegerField(default=0)),
-                ('finish_before', models.DateField(blank=True, null=True)),
-                ('finish_after', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reschedules', to='projects.project')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("trigger", models.CharField(max_length=80, verbose_name="trigger")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("succeeded", "Succeeded"), ("failed", "Failed")],
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                ("warnings", models.JSONField(default=list)),
+                (
+                    "duration_ms",
+                    models.FloatField(default=0, verbose_name="time taken (ms)"),
+                ),
+                ("task_count", models.PositiveIntegerField(default=0)),
+                ("moved_count", models.PositiveIntegerField(default=0)),
+                ("finish_before", models.DateField(blank=True, null=True)),
+                ("finish_after", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reschedules",
+                        to="projects.project",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reschedule',
-                'verbose_name_plural': 'reschedules',
-                'ordering': ['-id'],
+                "verbose_name": "reschedule",
+                "verbose_name_plural": "reschedules",
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='ScheduleRisk',
+            name="ScheduleRisk",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.FloatField(db_index=True, default=0, verbose_name='score')),
-                ('level', models.CharField(choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], max_length=6, verbose_name='level')),
-                ('delay_days', models.FloatField(default=0, verbose_name='expected delay (days)')),
-                ('at_stake', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='at stake')),
-                ('estimator', models.CharField(max_length=60, verbose_name='estimated by')),
-                ('reasons', models.JSONField(default=list, verbose_name='reasons')),
-                ('suggestion', models.JSONField(default=dict, verbose_name='suggestion')),
-                ('computed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='computed')),
-                ('project', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='risk', to='projects.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "score",
+                    models.FloatField(db_index=True, default=0, verbose_name="score"),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("low", "Low"),
+                            ("medium", "Medium"),
+                            ("high", "High"),
+                        ],
+                        max_length=6,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "delay_days",
+                    models.FloatField(default=0, verbose_name="expected delay (days)"),
+                ),
+                (
+                    "at_stake",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=14,
+                        verbose_name="at stake",
+                    ),
+                ),
+                (
+                    "estimator",
+                    models.CharField(max_length=60, verbose_name="estimated by"),
+                ),
+                ("reasons", models.JSONField(default=list, verbose_name="reasons")),
+                (
+                    "suggestion",
+                    models.JSONField(default=dict, verbose_name="suggestion"),
+                ),
+                (
+                    "computed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="computed"
+                    ),
+                ),
+                (
+                    "project",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="risk",
+                        to="projects.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'schedule risk',
-                'verbose_name_plural': 'schedule risks',
-                'ordering': ['-score', 'id'],
+                "verbose_name": "schedule risk",
+                "verbose_name_plural": "schedule risks",
+                "ordering": ["-score", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ResourceProfile',
+            name="ResourceProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('daily_capacity_hours', models.DecimalField(decimal_places=2, default=Decimal('8'), max_digits=4, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(24)], verbose_name='hours a day')),
-                ('cost_rate', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=10, validators=[django.core.validators.MinValueValidator(0)], verbose_name='cost per hour')),
-                ('currency', models.CharField(default='CNY', max_length=3, verbose_name='currency')),
-                ('calendar', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='projects.calendar', verbose_name='calendar')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='resource_profile', to=settings.AUTH_USER_MODEL, verbose_name='person')),
-                ('skills', models.ManyToManyField(blank=True, related_name='people', to='projects.skill', verbose_name='skills')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="created",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="updated",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "daily_capacity_hours",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("8"),
+                        max_digits=4,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(24),
+                        ],
+                        verbose_name="hours a day",
+                    ),
+                ),
+                (
+                    "cost_rate",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="cost per hour",
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        default="CNY", max_length=3, verbose_name="currency"
+                    ),
+                ),
+                (
+                    "calendar",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="projects.calendar",
+                        verbose_name="calendar",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="resource_profile",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "skills",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="people",
+                        to="projects.skill",
+                        verbose_name="skills",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'resource profile',
-                'verbose_name_plural': 'resource profiles',
+                "verbose_name": "resource profile",
+                "verbose_name_plural": "resource profiles",
             },
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('duration_days', models.IntegerField(default=1, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(2000)], verbose_name='duration (working days)')),
-                ('estimated_hours', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=8, validators=[django.core.validators.MinValueValidator(0)], verbose_name='estimated hours')),
-                ('percent_complete', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='% complete')),
-                ('status', models.CharField(choices=[('todo', 'To do'), ('in_progress', 'In progress'), ('done', 'Done'), ('blocked', 'Blocked')], default='todo', max_length=12, verbose_name='status')),
-                ('priority', models.PositiveSmallIntegerField(choices=[(1, 'Low'), (2, 'Normal'), (3, 'High'), (4, 'Urgent')], default=2, verbose_name='priority')),
-                ('scheduling', models.CharField(choices=[('auto', 'Automatic'), ('manual', 'Manual (pinned)')], default='auto', max_length=6, verbose_name='scheduling')),
-                ('pinned_start', models.DateField(blank=True, null=True, verbose_name='pinned start')),
-                ('constraint', models.CharField(blank=True, choices=[('', 'None'), ('snet', 'Start no earlier than'), ('fnlt', 'Finish no later than')], default='', max_length=4, verbose_name='constraint')),
-                ('constraint_date', models.DateField(blank=True, null=True, verbose_name='constraint date')),
-                ('is_milestone', models.BooleanField(default=False, verbose_name='milestone')),
-                ('actual_start', models.DateField(blank=True, null=True, verbose_name='actual start')),
-                ('actual_finish', models.DateField(blank=True, null=True, verbose_name='actual finish')),
-                ('start', models.DateField(blank=True, null=True, verbose_name='start')),
-                ('finish', models.DateField(blank=True, null=True, verbose_name='finish')),
-                ('early_start', models.DateField(blank=True, null=True, verbose_name='early start')),
-                ('early_finish', models.DateField(blank=True, null=True, verbose_name='early finish')),
-                ('late_start', models.DateField(blank=True, null=True, verbose_name='late start')),
-                ('late_finish', models.DateField(blank=True, null=True, verbose_name='late finish')),
-                ('total_slack', models.IntegerField(blank=True, null=True, verbose_name='total slack')),
-                ('free_slack', models.IntegerField(blank=True, null=True, verbose_name='free slack')),
-                ('is_critical', models.BooleanField(default=False, verbose_name='critical')),
-                ('phase', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='tasks', to='projects.phase', verbose_name='phase')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='projects.project', verbose_name='project')),
-                ('required_skill', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='projects.skill', verbose_name='required skill')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="created",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="updated",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="description"),
+                ),
+                (
+                    "position",
+                    models.PositiveIntegerField(default=0, verbose_name="position"),
+                ),
+                (
+                    "duration_days",
+                    models.IntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(0),
+                            django.core.validators.MaxValueValidator(2000),
+                        ],
+                        verbose_name="duration (working days)",
+                    ),
+                ),
+                (
+                    "estimated_hours",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=8,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="estimated hours",
+                    ),
+                ),
+                (
+                    "percent_complete",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                        verbose_name="% complete",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("todo", "To do"),
+                            ("in_progress", "In progress"),
+                            ("done", "Done"),
+                            ("blocked", "Blocked"),
+                        ],
+                        default="todo",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Low"), (2, "Normal"), (3, "High"), (4, "Urgent")],
+                        default=2,
+                        verbose_name="priority",
+                    ),
+                ),
+                (
+                    "scheduling",
+                    models.CharField(
+                        choices=[("auto", "Automatic"), ("manual", "Manual (pinned)")],
+                        default="auto",
+                        max_length=6,
+                        verbose_name="scheduling",
+                    ),
+                ),
+                (
+                    "pinned_start",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="pinned start"
+                    ),
+                ),
+                (
+                    "constraint",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "None"),
+                            ("snet", "Start no earlier than"),
+                            ("fnlt", "Finish no later than"),
+                        ],
+                        default="",
+                        max_length=4,
+                        verbose_name="constraint",
+                    ),
+                ),
+                (
+                    "constraint_date",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="constraint date"
+                    ),
+                ),
+                (
+                    "is_milestone",
+                    models.BooleanField(default=False, verbose_name="milestone"),
+                ),
+                (
+                    "actual_start",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="actual start"
+                    ),
+                ),
+                (
+                    "actual_finish",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="actual finish"
+                    ),
+                ),
+                (
+                    "start",
+                    models.DateField(blank=True, null=True, verbose_name="start"),
+                ),
+                (
+                    "finish",
+                    models.DateField(blank=True, null=True, verbose_name="finish"),
+                ),
+                (
+                    "early_start",
+                    models.DateField(blank=True, null=True, verbose_name="early start"),
+                ),
+                (
+                    "early_finish",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="early finish"
+                    ),
+                ),
+                (
+                    "late_start",
+                    models.DateField(blank=True, null=True, verbose_name="late start"),
+                ),
+                (
+                    "late_finish",
+                    models.DateField(blank=True, null=True, verbose_name="late finish"),
+                ),
+                (
+                    "total_slack",
+                    models.IntegerField(
+                        blank=True, null=True, verbose_name="total slack"
+                    ),
+                ),
+                (
+                    "free_slack",
+                    models.IntegerField(
+                        blank=True, null=True, verbose_name="free slack"
+                    ),
+                ),
+                (
+                    "is_critical",
+                    models.BooleanField(default=False, verbose_name="critical"),
+                ),
+                (
+                    "phase",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="tasks",
+                        to="projects.phase",
+                        verbose_name="phase",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="projects.project",
+                        verbose_name="project",
+                    ),
+                ),
+                (
+                    "required_skill",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="projects.skill",
+                        verbose_name="required skill",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'task',
-                'verbose_name_plural': 'tasks',
-                'ordering': ['project', 'position', 'id'],
+                "verbose_name": "task",
+                "verbose_name_plural": "tasks",
+                "ordering": ["project", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Dependency',
+            name="Dependency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('type', models.CharField(choices=[('FS', 'Finish to start'), ('SS', 'Start to start'), ('FF', 'Finish to finish'), ('SF', 'Start to finish')], default='FS', max_length=2, verbose_name='type')),
-                ('lag', models.IntegerField(default=0, validators=[django.core.validators.MinValueValidator(-2000), django.core.validators.MaxValueValidator(2000)], verbose_name='lag (working days)')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dependencies', to='projects.project')),
-                ('predecessor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='successor_links', to='projects.task', verbose_name='predecessor')),
-                ('successor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='predecessor_links', to='projects.task', verbose_name='successor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="created",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="updated",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("FS", "Finish to start"),
+                            ("SS", "Start to start"),
+                            ("FF", "Finish to finish"),
+                            ("SF", "Start to finish"),
+                        ],
+                        default="FS",
+                        max_length=2,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "lag",
+                    models.IntegerField(
+                        default=0,
+                        validators=[
+                            django.core.validators.MinValueValidator(-2000),
+                            django.core.validators.MaxValueValidator(2000),
+                        ],
+                        verbose_name="lag (working days)",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dependencies",
+                        to="projects.project",
+                    ),
+                ),
+                (
+                    "predecessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="successor_links",
+                        to="projects.task",
+                        verbose_name="predecessor",
+                    ),
+                ),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="predecessor_links",
+                        to="projects.task",
+                        verbose_name="successor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dependency',
-                'verbose_name_plural': 'dependencies',
+                "verbose_name": "dependency",
+                "verbose_name_plural": "dependencies",
             },
         ),
         migrations.CreateModel(
-            name='BaselineTask',
+            name="BaselineTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.DateField(null=True)),
-                ('finish', models.DateField(null=True)),
-                ('duration_days', models.IntegerField(default=0)),
-                ('estimated_hours', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=8)),
-                ('baseline', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='projects.baseline')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='baseline_rows', to='projects.task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("start", models.DateField(null=True)),
+                ("finish", models.DateField(null=True)),
+                ("duration_days", models.IntegerField(default=0)),
+                (
+                    "estimated_hours",
+                    models.DecimalField(
+                        decimal_places=2, default=Decimal("0"), max_digits=8
+                    ),
+                ),
+                (
+                    "baseline",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="projects.baseline",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="baseline_rows",
+                        to="projects.task",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Assignment',
+            name="Assignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('share', models.PositiveSmallIntegerField(default=100, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='share of time %')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='task_assignments', to=settings.AUTH_USER_MODEL, verbose_name='person')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='projects.task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="created",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="updated",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                (
+                    "share",
+                    models.PositiveSmallIntegerField(
+                        default=100,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="share of time %",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="task_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assignments",
+                        to="projects.task",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assignment',
-                'verbose_name_plural': 'assignments',
+                "verbose_name": "assignment",
+                "verbose_name_plural": "assignments",
             },
         ),
         migrations.CreateModel(
-            name='TaskMove',
+            name="TaskMove",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('old_start', models.DateField(null=True)),
-                ('new_start', models.DateField(null=True)),
-                ('old_finish', models.DateField(null=True)),
-                ('new_finish', models.DateField(null=True)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='moves', to='projects.reschedulerun')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='moves', to='projects.task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("old_start", models.DateField(null=True)),
+                ("new_start", models.DateField(null=True)),
+                ("old_finish", models.DateField(null=True)),
+                ("new_finish", models.DateField(null=True)),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="moves",
+                        to="projects.reschedulerun",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="moves",
+                        to="projects.task",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TemplatePhase',
+            name="TemplatePhase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_zh', models.CharField(blank=True, max_length=200, verbose_name='Chinese name')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='position')),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='phases', to='projects.projecttemplate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_zh",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="Chinese name"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(verbose_name="position")),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="phases",
+                        to="projects.projecttemplate",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['template', 'position'],
+                "ordering": ["template", "position"],
             },
         ),
         migrations.CreateModel(
-            name='TemplateTask',
+            name="TemplateTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_zh', models.CharField(blank=True, max_length=200, verbose_name='Chinese name')),
-                ('key', models.SlugField(max_length=40, verbose_name='key')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='position')),
-                ('duration_days', models.PositiveIntegerField(validators=[django.core.validators.MaxValueValidator(2000)], verbose_name='duration (working days)')),
-                ('estimated_hours', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=8, validators=[django.core.validators.MinValueValidator(0)], verbose_name='estimated hours')),
-                ('role', models.CharField(blank=True, max_length=40, verbose_name='role')),
-                ('is_milestone', models.BooleanField(default=False, verbose_name='milestone')),
-                ('phase', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='projects.templatephase')),
-                ('skill', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='projects.skill')),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='projects.projecttemplate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_zh",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="Chinese name"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=40, verbose_name="key")),
+                ("position", models.PositiveSmallIntegerField(verbose_name="position")),
+                (
+                    "duration_days",
+                    models.PositiveIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(2000)],
+                        verbose_name="duration (working days)",
+                    ),
+                ),
+                (
+                    "estimated_hours",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=8,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="estimated hours",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(blank=True, max_length=40, verbose_name="role"),
+                ),
+                (
+                    "is_milestone",
+                    models.BooleanField(default=False, verbose_name="milestone"),
+                ),
+                (
+                    "phase",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="projects.templatephase",
+                    ),
+                ),
+                (
+                    "skill",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="projects.skill",
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tasks",
+                        to="projects.projecttemplate",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['template', 'position'],
+                "ordering": ["template", "position"],
             },
         ),
         migrations.CreateModel(
-            name='TemplateDependency',
+            name="TemplateDependency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(choices=[('FS', 'Finish to start'), ('SS', 'Start to start'), ('FF', 'Finish to finish'), ('SF', 'Start to finish')], default='FS', max_length=2, verbose_name='type')),
-                ('lag', models.IntegerField(default=0, validators=[django.core.validators.MinValueValidator(-2000), django.core.validators.MaxValueValidator(2000)], verbose_name='lag (working days)')),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dependencies', to='projects.projecttemplate')),
-                ('predecessor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='projects.templatetask')),
-                ('successor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='projects.templatetask')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("FS", "Finish to start"),
+                            ("SS", "Start to start"),
+                            ("FF", "Finish to finish"),
+                            ("SF", "Start to finish"),
+                        ],
+                        default="FS",
+                        max_length=2,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "lag",
+                    models.IntegerField(
+                        default=0,
+                        validators=[
+                            django.core.validators.MinValueValidator(-2000),
+                            django.core.validators.MaxValueValidator(2000),
+                        ],
+                        verbose_name="lag (working days)",
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dependencies",
+                        to="projects.projecttemplate",
+                    ),
+                ),
+                (
+                    "predecessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="projects.templatetask",
+                    ),
+                ),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="projects.templatetask",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TimeEntry',
+            name="TimeEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('date', models.DateField(verbose_name='date')),
-                ('hours', models.DecimalField(decimal_places=2, max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0.01')), django.core.validators.MaxValueValidator(24)], verbose_name='hours')),
-                ('cost_rate', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=10, validators=[django.core.validators.MinValueValidator(0)], verbose_name='cost per hour')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='time_entries', to='projects.task')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='time_entries', to=settings.AUTH_USER_MODEL, verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="created",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="updated",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "hours",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=5,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0.01")),
+                            django.core.validators.MaxValueValidator(24),
+                        ],
+                        verbose_name="hours",
+                    ),
+                ),
+                (
+                    "cost_rate",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=10,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="cost per hour",
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(blank=True, max_length=200, verbose_name="note"),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="time_entries",
+                        to="projects.task",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="time_entries",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'time entry',
-                'verbose_name_plural': 'time entries',
-                'ordering': ['-date', '-id'],
+                "verbose_name": "time entry",
+                "verbose_name_plural": "time entries",
+                "ordering": ["-date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='CalendarDay',
+            name="CalendarDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('is_working', models.BooleanField(default=False, verbose_name='working day')),
-                ('note', models.CharField(blank=True, max_length=100, verbose_name='note')),
-                ('calendar', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='days', to='projects.calendar')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "is_working",
+                    models.BooleanField(default=False, verbose_name="working day"),
+                ),
+                (
+                    "note",
+                    models.CharField(blank=True, max_length=100, verbose_name="note"),
+                ),
+                (
+                    "calendar",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="days",
+                        to="projects.calendar",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'calendar day',
-                'verbose_name_plural': 'calendar days',
-                'ordering': ['date'],
-                'constraints': [models.UniqueConstraint(fields=('calendar', 'date'), name='uniq_calendar_day')],
+                "verbose_name": "calendar day",
+                "verbose_name_plural": "calendar days",
+                "ordering": ["date"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("calendar", "date"), name="uniq_calendar_day"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Leave',
+            name="Leave",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('start_date', models.DateField(verbose_name='from')),
-                ('end_date', models.DateField(verbose_name='to')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='leaves', to=settings.AUTH_USER_MODEL, verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="created",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="updated",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("start_date", models.DateField(verbose_name="from")),
+                ("end_date", models.DateField(verbose_name="to")),
+                (
+                    "reason",
+                    models.CharField(blank=True, max_length=200, verbose_name="reason"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="leaves",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'leave',
-                'verbose_name_plural': 'leave',
-                'ordering': ['start_date'],
-                'indexes': [models.Index(fields=['user', 'start_date'], name='projects_le_user_id_9f34ba_idx')],
+                "verbose_name": "leave",
+                "verbose_name_plural": "leave",
+                "ordering": ["start_date"],
+                "indexes": [
+                    models.Index(
+                        fields=["user", "start_date"],
+                        name="projects_le_user_id_9f34ba_idx",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ProgressSnapshot',
+            name="ProgressSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('planned_value', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='planned value')),
-                ('earned_value', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='earned value')),
-                ('actual_cost', models.DecimalField(decimal_places=2, default=Decimal('0'), max_digits=14, verbose_name='actual cost')),
-                ('percent_complete', models.FloatField(default=0, verbose_name='% complete')),
-                ('planned_percent', models.FloatField(default=0, verbose_name='planned % complete')),
-                ('spi', models.FloatField(null=True, verbose_name='schedule performance index')),
-                ('schedule_variance_days', models.IntegerField(default=0, verbose_name='schedule variance (days)')),
-                ('slipped_tasks', models.PositiveIntegerField(default=0, verbose_name='slipped tasks')),
-                ('open_tasks', models.PositiveIntegerField(default=0, verbose_name='open tasks')),
-                ('resource_load', models.FloatField(default=0, verbose_name='resource load')),
-                ('critical_path_days', models.IntegerField(default=0, verbose_name='critical path (days)')),
-                ('forecast_finish', models.DateField(null=True, verbose_name='forecast finish')),
-                ('planned_finish', models.DateField(null=True, verbose_name='planned finish')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='projects.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "planned_value",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=14,
+                        verbose_name="planned value",
+                    ),
+                ),
+                (
+                    "earned_value",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=14,
+                        verbose_name="earned value",
+                    ),
+                ),
+                (
+                    "actual_cost",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0"),
+                        max_digits=14,
+                        verbose_name="actual cost",
+                    ),
+                ),
+                (
+                    "percent_complete",
+                    models.FloatField(default=0, verbose_name="% complete"),
+                ),
+                (
+                    "planned_percent",
+                    models.FloatField(default=0, verbose_name="planned % complete"),
+                ),
+                (
+                    "spi",
+                    models.FloatField(
+                        null=True, verbose_name="schedule performance index"
+                    ),
+                ),
+                (
+                    "schedule_variance_days",
+                    models.IntegerField(
+                        default=0, verbose_name="schedule variance (days)"
+                    ),
+                ),
+                (
+                    "slipped_tasks",
+                    models.PositiveIntegerField(
+                        default=0, verbose_name="slipped tasks"
+                    ),
+                ),
+                (
+                    "open_tasks",
+                    models.PositiveIntegerField(default=0, verbose_name="open tasks"),
+                ),
+                (
+                    "resource_load",
+                    models.FloatField(default=0, verbose_name="resource load"),
+                ),
+                (
+                    "critical_path_days",
+                    models.IntegerField(default=0, verbose_name="critical path (days)"),
+                ),
+                (
+                    "forecast_finish",
+                    models.DateField(null=True, verbose_name="forecast finish"),
+                ),
+                (
+                    "planned_finish",
+                    models.DateField(null=True, verbose_name="planned finish"),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="snapshots",
+                        to="projects.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'progress snapshot',
-                'verbose_name_plural': 'progress snapshots',
-                'ordering': ['project', 'date'],
-                'constraints': [models.UniqueConstraint(fields=('project', 'date'), name='uniq_progress_snapshot')],
+                "verbose_name": "progress snapshot",
+                "verbose_name_plural": "progress snapshots",
+                "ordering": ["project", "date"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("project", "date"), name="uniq_progress_snapshot"
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['owner', '-id'], name='projects_pr_owner_i_f2b4d3_idx'),
+            model_name="project",
+            index=models.Index(
+                fields=["owner", "-id"], name="projects_pr_owner_i_f2b4d3_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['team', '-id'], name='projects_pr_team_id_683fad_idx'),
+            model_name="project",
+            index=models.Index(
+                fields=["team", "-id"], name="projects_pr_team_id_683fad_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['team', '-updated_at'], name='projects_pr_team_id_e667f8_idx'),
+            model_name="project",
+            index=models.Index(
+                fields=["team", "-updated_at"], name="projects_pr_team_id_e667f8_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['status', '-id'], name='projects_pr_status_d3aa37_idx'),
+            model_name="project",
+            index=models.Index(
+                fields=["status", "-id"], name="projects_pr_status_d3aa37_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['company', '-id'], name='projects_pr_company_202ccf_idx'),
+            model_name="project",
+            index=models.Index(
+                fields=["company", "-id"], name="projects_pr_company_202ccf_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='reschedulerun',
-            index=models.Index(fields=['project', '-id'], name='projects_re_project_f5f107_idx'),
+            model_name="reschedulerun",
+            index=models.Index(
+                fields=["project", "-id"], name="projects_re_project_f5f107_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['project', 'position'], name='projects_ta_project_98f10b_idx'),
+            model_name="task",
+            index=models.Index(
+                fields=["project", "position"], name="projects_ta_project_98f10b_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['project', 'is_critical'], name='projects_ta_project_2bfef5_idx'),
+            model_name="task",
+            index=models.Index(
+                fields=["project", "is_critical"], name="projects_ta_project_2bfef5_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='dependency',
-            index=models.Index(fields=['project', 'id'], name='projects_de_project_e67579_idx'),
+            model_name="dependency",
+            index=models.Index(
+                fields=["project", "id"], name="projects_de_project_e67579_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dependency',
-            constraint=models.UniqueConstraint(fields=('predecessor', 'successor'), name='uniq_dependency'),
+            model_name="dependency",
+            constraint=models.UniqueConstraint(
+                fields=("predecessor", "successor"), name="uniq_dependency"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='baselinetask',
-            constraint=models.UniqueConstraint(fields=('baseline', 'task'), name='uniq_baseline_task'),
+            model_name="baselinetask",
+            constraint=models.UniqueConstraint(
+                fields=("baseline", "task"), name="uniq_baseline_task"
+            ),
         ),
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['user', 'task'], name='projects_as_user_id_01b04d_idx'),
+            model_name="assignment",
+            index=models.Index(
+                fields=["user", "task"], name="projects_as_user_id_01b04d_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.UniqueConstraint(fields=('task', 'user'), name='uniq_assignment'),
+            model_name="assignment",
+            constraint=models.UniqueConstraint(
+                fields=("task", "user"), name="uniq_assignment"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='templatephase',
-            constraint=models.UniqueConstraint(fields=('template', 'position'), name='uniq_template_phase'),
+            model_name="templatephase",
+            constraint=models.UniqueConstraint(
+                fields=("template", "position"), name="uniq_template_phase"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='templatetask',
-            constraint=models.UniqueConstraint(fields=('template', 'key'), name='uniq_template_task_key'),
+            model_name="templatetask",
+            constraint=models.UniqueConstraint(
+                fields=("template", "key"), name="uniq_template_task_key"
+            ),
         ),
         migrations.AddIndex(
-            model_name='timeentry',
-            index=models.Index(fields=['task', 'date'], name='projects_ti_task_id_7171e6_idx'),
+            model_name="timeentry",
+            index=models.Index(
+                fields=["task", "date"], name="projects_ti_task_id_7171e6_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='timeentry',
-            index=models.Index(fields=['user', 'date'], name='projects_ti_user_id_b5bb9d_idx'),
+            model_name="timeentry",
+            index=models.Index(
+                fields=["user", "date"], name="projects_ti_user_id_b5bb9d_idx"
+            ),
         ),
     ]

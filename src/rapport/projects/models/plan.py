@@ -291,7 +291,8 @@ class Task(TimeStampedModel):
             errors["constraint_date"] = _("Give the date of the constraint.")
         if self.is_milestone and self.duration_days:
             errors["duration_days"] = _("A milestone takes no time: use 0 days.")
-        if self.phase_id and self.phase.project_id != self.project_id:
+        phase = self.phase if self.phase_id else None
+        if phase is not None and phase.project_id != self.project_id:
             errors["phase"] = _("This phase belongs to another project.")
         if errors:
             raise ValidationError(errors)

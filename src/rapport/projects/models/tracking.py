@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -11,7 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from rapport.core.models import TimeStampedModel
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "default": Decimal("0")}
+
+def money(label: Any) -> models.DecimalField:
+    """An amount of money with two decimals, zero by default."""
+    return models.DecimalField(
+        label, max_digits=14, decimal_places=2, default=Decimal("0")
+    )
 
 
 class Baseline(TimeStampedModel):
@@ -130,9 +136,9 @@ class ProgressSnapshot(models.Model):
         "projects.Project", on_delete=models.CASCADE, related_name="snapshots"
     )
     date = models.DateField(_("date"))
-    planned_value = models.DecimalField(_("planned value"), **MONEY)
-    earned_value = models.DecimalField(_("earned value"), **MONEY)
-    actual_cost = models.DecimalField(_("actual cost"), **MONEY)
+    planned_value = money(_("planned value"))
+    earned_value = money(_("earned value"))
+    actual_cost = money(_("actual cost"))
     percent_complete = models.FloatField(_("% complete"), default=0)
     planned_percent = models.FloatField(_("planned % complete"), default=0)
     spi = models.FloatField(_("schedule performance index"), null=True)
@@ -174,7 +180,7 @@ class ScheduleRisk(models.Model):
     score = models.FloatField(_("score"), default=0, db_index=True)
     level = models.CharField(_("level"), max_length=6, choices=Level.choices)
     delay_days = models.FloatField(_("expected delay (days)"), default=0)
-    at_stake = models.DecimalField(_("at stake"), **MONEY)
+    at_stake = money(_("at stake"))
     estimator = models.CharField(_("estimated by"), max_length=60)
     reasons = models.JSONField(_("reasons"), default=list)
     suggestion = models.JSONField(_("suggestion"), default=dict)

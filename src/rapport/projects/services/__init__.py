@@ -1,4 +1,4 @@
-"""Every projects write and business rule; pages, the API, jobs and consumers call these.
+"""Every projects write and business rule; pages, API, jobs and consumers call these.
 
 Each public function checks the actor's permission, validates, writes in one
 transaction with its audit entry and event, and asks for a reschedule when the

@@ -33,7 +33,9 @@ def check_project(actor: User, action: str, project: Project) -> None:
     permissions.check(actor, action, project)
 
 
-def check_part(actor: User, action: str, model: type[models.Model], project: Project) -> None:
+def check_part(
+    actor: User, action: str, model: type[models.Model], project: Project
+) -> None:
     """Permission on a record that lives inside a project (task, phase, baseline ...).
 
     The project's scope decides whether it exists for the actor; the role's
@@ -43,7 +45,9 @@ def check_part(actor: User, action: str, model: type[models.Model], project: Pro
     permissions.require(actor, action, kind(model))
 
 
-def editable_fields(model: type[models.Model], *, without: Iterable[str] = ()) -> set[str]:
+def editable_fields(
+    model: type[models.Model], *, without: Iterable[str] = ()
+) -> set[str]:
     names = set()
     for field in model._meta.concrete_fields:
         if field.editable and not field.primary_key:
@@ -82,7 +86,7 @@ def require_workday(
         )
 
 
-def create(actor: User, instance: models.Model, event: str | None = None) -> Any:
+def create(actor: User | None, instance: models.Model, event: str | None = None) -> Any:
     name = instance._meta.model_name
     return create_record(actor, instance, event=event or f"{name}.created")
 
@@ -101,7 +105,9 @@ def update(
 
 
 def delete(actor: User, instance: models.Model, version: int | None) -> None:
-    delete_record(actor, instance, version, event=f"{instance._meta.model_name}.deleted")
+    delete_record(
+        actor, instance, version, event=f"{instance._meta.model_name}.deleted"
+    )
 
 
 def get_or_404(queryset: models.QuerySet[Any], pk: Any) -> Any:

@@ -42,9 +42,10 @@ def _check_task(project: Project, task: Task) -> None:
         phase = Phase.objects.filter(pk=task.phase_id).first()
         if phase is None or phase.project_id != project.pk:
             errors["phase"] = [_("This phase belongs to another project.")]
-    if task.required_skill_id is not None and not Skill.objects.filter(
-        pk=task.required_skill_id
-    ).exists():
+    if (
+        task.required_skill_id is not None
+        and not Skill.objects.filter(pk=task.required_skill_id).exists()
+    ):
         errors["required_skill"] = [_("No such record.")]
     if task.duration_days is not None and task.duration_days < 0:
         errors["duration_days"] = [_("A duration cannot be negative.")]
@@ -98,10 +99,7 @@ def update_task(
 
 
 def _task_values(task: Task) -> dict[str, Any]:
-    return {
-        f.attname: getattr(task, f.attname)
-        for f in Task._meta.concrete_fields
-    }
+    return {f.attname: getattr(task, f.attname) for f in Task._meta.concrete_fields}
 
 
 @transaction.atomic
@@ -117,7 +115,9 @@ def delete_task(actor: User, task: Task, version: int | None = None) -> None:
 # --- Dependencies --------------------------------------------------------------------
 
 
-def _refuse_cycle(project: Project, link: Dependency, ignore: int | None = None) -> None:
+def _refuse_cycle(
+    project: Project, link: Dependency, ignore: int | None = None
+) -> None:
     """Refuse a dependency that would close a loop, naming the loop's tasks."""
     from rapport.scheduling import Dependency as EngineDependency
     from rapport.scheduling import find_cycle
@@ -136,7 +136,8 @@ def _refuse_cycle(project: Project, link: Dependency, ignore: int | None = None)
         names = dict(Task.objects.filter(pk__in=cycle).values_list("id", "name"))
         loop = " → ".join(names.get(task_id, str(task_id)) for task_id in cycle)
         raise ValidationFailed.single(
-            "predecessor", _("Dependencies would form a loop: %(loop)s") % {"loop": loop}
+            "predecessor",
+            _("Dependencies would form a loop: %(loop)s") % {"loop": loop},
         )
 
 
@@ -195,7 +196,9 @@ def update_dependency(
 
 
 @transaction.atomic
-def delete_dependency(actor: User, link: Dependency, version: int | None = None) -> None:
+def delete_dependency(
+    actor: User, link: Dependency, version: int | None = None
+) -> None:
     """Remove a dependency."""
     project = link.project
     base.check_part(actor, permissions.DELETE, Dependency, project)
@@ -276,7 +279,9 @@ def create_time_entry(actor: User, task: Task, data: Mapping[str, Any]) -> TimeE
     values = base.clean_data(TimeEntry, data, {"user_id", "date", "hours", "note"})
     user_id = values.pop("user_id", None) or actor.pk
     person = actor if user_id == actor.pk else _person(actor, user_id)
-    entry = TimeEntry(task=task, user=person, cost_rate=cost_rate_of(person.pk), **values)
+    entry = TimeEntry(
+        task=task, user=person, cost_rate=cost_rate_of(person.pk), **values
+    )
     return base.create(actor, entry)  # type: ignore[no-any-return]
 
 
@@ -291,7 +296,9 @@ def update_time_entry(
 
 
 @transaction.atomic
-def delete_time_entry(actor: User, entry: TimeEntry, version: int | None = None) -> None:
+def delete_time_entry(
+    actor: User, entry: TimeEntry, version: int | None = None
+) -> None:
     """Delete a time entry."""
     base.check_part(actor, permissions.DELETE, TimeEntry, entry.task.project)
     base.delete(actor, entry, version)

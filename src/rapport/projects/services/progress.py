@@ -14,6 +14,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from rapport.projects import selectors
+from rapport.projects.calendars import project_calendar
 from rapport.projects.models import (
     BaselineTask,
     ProgressSnapshot,
@@ -22,7 +23,6 @@ from rapport.projects.models import (
     Task,
     TimeEntry,
 )
-from rapport.projects.calendars import project_calendar
 
 if TYPE_CHECKING:
     from rapport.scheduling import WorkCalendar
@@ -72,9 +72,7 @@ def earned_value(
 
 
 def _progress_rows(project: Project) -> list[TaskProgress]:
-    baseline = (
-        project.baselines.order_by("-id").values_list("id", flat=True).first()
-    )
+    baseline = project.baselines.order_by("-id").values_list("id", flat=True).first()
     planned = {}
     if baseline is not None:
         planned = {
@@ -176,9 +174,9 @@ def snapshot_open_projects(on: date | None = None) -> int:
 
     on = on or timezone.localdate()
     count = 0
-    for project in Project.objects.filter(status__in=Project.OPEN_STATUSES).select_related(
-        "calendar"
-    ):
+    for project in Project.objects.filter(
+        status__in=Project.OPEN_STATUSES
+    ).select_related("calendar"):
         reschedule(project, "daily")
         take_snapshot(project, on)
         assess_risk(project)
@@ -194,13 +192,13 @@ THIN_MARGIN = 0.10
 
 
 def at_stake(project: Project, margin: Mapping[str, Any] | None = None) -> Decimal:
-    """What a late finish puts at stake: the contract, weighted by customer and margin."""
+    """What a late finish puts at stake: the contract, by customer risk and margin."""
     stake = Decimal(project.contract_value) * Decimal(
         str(_RISK_WEIGHT.get(project.customer_risk, 1.0))
     )
-    if margin and margin.get("forecast_margin_pct") is not None:
-        if margin["forecast_margin_pct"] < THIN_MARGIN * 100:
-            stake *= Decimal("1.25")
+    thin = (margin or {}).get("forecast_margin_pct")
+    if thin is not None and thin < THIN_MARGIN * 100:
+        stake *= Decimal("1.25")
     return stake.quantize(Decimal("0.01"))
 
 

@@ -1,4 +1,4 @@
-"""Projects and their phases: create (by hand, from a template, from a won deal), change."""
+"""Projects and phases: created by hand, from a template or from a won deal."""
 
 from __future__ import annotations
 
@@ -83,9 +83,10 @@ def _next_code() -> str:
 def _check_links(actor: User, values: Mapping[str, Any]) -> None:
     """The company and deal must exist and lie inside the actor's scope."""
     errors: dict[str, list[str]] = {}
-    if values.get("company_id") is not None and not crm_selectors.companies(
-        actor
-    ).filter(pk=values["company_id"]).exists():
+    if (
+        values.get("company_id") is not None
+        and not crm_selectors.companies(actor).filter(pk=values["company_id"]).exists()
+    ):
         errors["company"] = [_("No such record.")]
     deal_id = values.get("deal_id")
     if deal_id is not None:
@@ -124,7 +125,7 @@ def create_project(actor: User, data: Mapping[str, Any]) -> Project:
     _check_start(project)
     base.create(actor, project)
     index_record(project)
-    if project.template_id:
+    if project.template_id and project.template is not None:
         copy_template(project, project.template)
     request_reschedule(project, "project.created", actor)
     return project
@@ -251,7 +252,9 @@ def project_manager_for(team_id: int | None) -> Any:
     """Who runs a new project of the team: its project manager, else its manager."""
     users = get_user_model().objects.filter(is_active=True)
     if team_id is not None:
-        pm = users.filter(team_id=team_id, role="project_manager").order_by("id").first()
+        pm = (
+            users.filter(team_id=team_id, role="project_manager").order_by("id").first()
+        )
         if pm is not None:
             return pm
         team = account_selectors.teams().filter(pk=team_id).first()
@@ -313,7 +316,9 @@ def _tell_project_manager(manager: Any, project: Project) -> None:
         title = _("New project: %(name)s") % {"name": project.name}
         body = _("A won deal became project %(code)s, finishing %(finish)s.") % {
             "code": project.code,
-            "finish": project.forecast_finish.isoformat() if project.forecast_finish else "–",
+            "finish": project.forecast_finish.isoformat()
+            if project.forecast_finish
+            else "–",
         }
     notify(
         [manager],

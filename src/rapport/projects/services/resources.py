@@ -124,7 +124,9 @@ def update_calendar(
 
 
 @transaction.atomic
-def delete_calendar(actor: User, calendar: Calendar, version: int | None = None) -> None:
+def delete_calendar(
+    actor: User, calendar: Calendar, version: int | None = None
+) -> None:
     """Delete a calendar no project uses."""
     permissions.require(actor, permissions.DELETE, base.kind(Calendar))
     base.delete(actor, calendar, version)
@@ -198,7 +200,13 @@ def _skills(values: dict[str, Any]) -> list[Skill] | None:
     return found
 
 
-_PROFILE_FIELDS = {"daily_capacity_hours", "cost_rate", "currency", "calendar_id", "skills"}
+_PROFILE_FIELDS = {
+    "daily_capacity_hours",
+    "cost_rate",
+    "currency",
+    "calendar_id",
+    "skills",
+}
 
 
 @transaction.atomic

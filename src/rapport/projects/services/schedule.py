@@ -14,7 +14,7 @@ import logging
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from rapport.core import permissions
 from rapport.core.errors import ValidationFailed
 from rapport.core.services import record_audit
+from rapport.projects.calendars import project_calendar
 from rapport.projects.models import (
     Baseline,
     BaselineTask,
@@ -33,7 +34,6 @@ from rapport.projects.models import (
     Task,
     TaskMove,
 )
-from rapport.projects.calendars import project_calendar
 from rapport.projects.services.base import check_part, check_project, require_workday
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def engine_task(task: Task | Mapping[str, Any]) -> Any:
     constraint = get("constraint")
     return EngineTask(
         id=get("id"),
-        duration=get("duration_days"),
+        duration=int(get("duration_days") or 0),
         manual=get("scheduling") == Task.Scheduling.MANUAL,
         start=get("pinned_start"),
         snet=get("constraint_date") if constraint == Task.Constraint.SNET else None,
@@ -85,6 +85,7 @@ PLAN_FIELDS = (
 def load_plan(project: Project, calendar: WorkCalendar | None = None) -> Plan:
     """Two queries: the project's tasks and dependencies, as engine inputs."""
     from rapport.scheduling import Dependency as EngineDependency
+    from rapport.scheduling import DepType
 
     rows = Task.objects.filter(project=project).order_by("id").values(*PLAN_FIELDS)
     links = Dependency.objects.filter(project=project).values_list(
@@ -92,7 +93,9 @@ def load_plan(project: Project, calendar: WorkCalendar | None = None) -> Plan:
     )
     return Plan(
         tasks=[engine_task(row) for row in rows],
-        dependencies=[EngineDependency(p, s, t, lag) for p, s, t, lag in links],
+        dependencies=[
+            EngineDependency(p, s, DepType(t), lag) for p, s, t, lag in links
+        ],
         calendar=calendar or project_calendar(project),
         start=project.start_date,
     )
@@ -145,7 +148,7 @@ def reschedule_requested(
     if project is None:
         return None
     if requested_at and project.last_scheduled_at:
-        asked = timezone.datetime.fromisoformat(requested_at)
+        asked = datetime.fromisoformat(requested_at)
         if project.last_scheduled_at > asked:
             logger.info("reschedule of project %s already covered", project_id)
             return None
@@ -182,12 +185,13 @@ def warnings_of(result: ScheduleResult) -> list[dict[str, Any]]:
         for w in result.warnings
     ]
     if result.unknown_years:
+        years = ", ".join(str(y) for y in result.unknown_years)
         found.append(
             {
                 "code": "calendar_years_unknown",
                 "task_id": None,
-                "detail": "No official holidays for %s; the plain week is assumed."
-                % ", ".join(str(y) for y in result.unknown_years),
+                "detail": f"No official holidays for {years}; the plain week "
+                "is assumed.",
                 "years": list(result.unknown_years),
             }
         )
@@ -206,7 +210,9 @@ def reschedule(
     plan = plan or load_plan(project)
     before = {
         row["id"]: row
-        for row in Task.objects.filter(project=project).values("id", *Task.SCHEDULE_FIELDS)
+        for row in Task.objects.filter(project=project).values(
+            "id", *Task.SCHEDULE_FIELDS
+        )
     }
     finish_before = project.forecast_finish
     try:
@@ -302,7 +308,7 @@ def _failed(
     )
 
 
-# --- Dragging a task on the Gantt, and asking "what if" --------------------------------
+# --- Dragging a task on the Gantt, and asking "what if" ------------------------------
 
 
 @transaction.atomic
@@ -359,7 +365,9 @@ def what_if(
             continue
         task = plan.tasks[position]
         if change.get("start") is not None:
-            require_workday(plan.calendar, errors, f"changes.{index}.start", change["start"])
+            require_workday(
+                plan.calendar, errors, f"changes.{index}.start", change["start"]
+            )
             task = (
                 replace(task, start=change["start"])
                 if task.manual

@@ -1,5 +1,0 @@
-"""Projects endpoints of the REST API."""
-
-from ninja import Router
-
-router = Router(tags=["projects"])
