@@ -34,10 +34,24 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """A file field that takes several files and cleans each one."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        one = super().clean
+        if isinstance(data, list | tuple):
+            return [one(item, initial) for item in data]
+        return [one(data, initial)]
+
+
 class ImportForm(forms.Form):
     """Files to import and the channel of CSV/JSON rows without one."""
 
-    files = forms.FileField(
+    files = MultipleFileField(
         label=_("files"),
         widget=MultipleFileInput(attrs={"accept": ".eml,.mbox,.mbx,.csv,.json"}),
         help_text=_("Several .eml files, or one .mbox, .csv or .json file."),

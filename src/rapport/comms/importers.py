@@ -12,6 +12,7 @@ import io
 import json
 import logging
 import mailbox as mailbox_lib
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,8 @@ def run_import(run: Import, context: JobContext | None = None) -> dict[str, Any]
         )
     run.finished_at = timezone.now()
     run.save()
+    if run.stored_path:  # the messages are stored; the upload is not needed
+        shutil.rmtree(run.stored_path, ignore_errors=True)
     logger.info("import %s finished: %s", run.pk, _summary(run))
     return _summary(run)
 

@@ -238,7 +238,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
     permissions.require(request.user, permissions.VIEW, "comms.import")
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        files = [(f.name, f) for f in request.FILES.getlist("files")]
+        files = [(f.name, f) for f in form.cleaned_data["files"]]
         try:
             run = services.start_import(
                 request.user, files, form.cleaned_data["channel"]
