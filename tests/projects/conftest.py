@@ -8,7 +8,18 @@ import pytest
 
 from rapport.projects import services
 from rapport.projects.models import Project, Task
+from tests.api.conftest import ApiClient
 from tests.projects.factories import DependencyFactory, ProjectFactory, TaskFactory
+
+
+@pytest.fixture
+def api_as(db):
+    """Make an API client for a user (write token unless `access="read"`)."""
+
+    def make(user, access: str = "write") -> ApiClient:
+        return ApiClient(user, access)
+
+    return make
 
 
 @pytest.fixture

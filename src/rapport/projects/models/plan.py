@@ -100,7 +100,9 @@ class Project(ScopedModel):
     )
     last_scheduled_at = models.DateTimeField(_("scheduled"), null=True, blank=True)
     schedule_error = models.TextField(_("schedule error"), blank=True)
-    schedule_warnings = models.JSONField(_("schedule warnings"), default=list)
+    schedule_warnings = models.JSONField(
+        _("schedule warnings"), default=list, blank=True
+    )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     class Meta:

@@ -93,7 +93,7 @@ class RescheduleRun(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     error = models.TextField(_("error"), blank=True)
-    warnings = models.JSONField(default=list)
+    warnings = models.JSONField(default=list, blank=True)
     duration_ms = models.FloatField(_("time taken (ms)"), default=0)
     task_count = models.PositiveIntegerField(default=0)
     moved_count = models.PositiveIntegerField(default=0)
@@ -182,8 +182,8 @@ class ScheduleRisk(models.Model):
     delay_days = models.FloatField(_("expected delay (days)"), default=0)
     at_stake = money(_("at stake"))
     estimator = models.CharField(_("estimated by"), max_length=60)
-    reasons = models.JSONField(_("reasons"), default=list)
-    suggestion = models.JSONField(_("suggestion"), default=dict)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    suggestion = models.JSONField(_("suggestion"), default=dict, blank=True)
     computed_at = models.DateTimeField(_("computed"), default=timezone.now)
 
     class Meta:

@@ -134,7 +134,9 @@ def _refuse_cycle(
     cycle = find_cycle(sorted(task_ids), links)
     if cycle:
         names = dict(Task.objects.filter(pk__in=cycle).values_list("id", "name"))
-        loop = " → ".join(names.get(task_id, str(task_id)) for task_id in cycle)
+        loop = " → ".join(
+            names.get(task_id, str(task_id)) for task_id in [*cycle, cycle[0]]
+        )
         raise ValidationFailed.single(
             "predecessor",
             _("Dependencies would form a loop: %(loop)s") % {"loop": loop},
