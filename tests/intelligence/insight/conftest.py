@@ -68,3 +68,25 @@ def send(rep):
         return message
 
     return send_
+
+
+@pytest.fixture
+def api_as(db):
+    """Make an API client for a user (write token unless `access="read"`)."""
+    from tests.api.conftest import ApiClient
+
+    def make(user: Any, access: str = "write") -> Any:
+        return ApiClient(user, access)
+
+    return make
+
+
+@pytest.fixture
+def at_risk(send, customer, default_rules):
+    """The customer after three delivery-delay complaints: one open alert."""
+    texts = [
+        "我们的设备交付延迟了，请尽快确认新的时间。",
+        "This is another late delivery for our site.",
+        "已经一个月了还没发货，项目现场在等。",
+    ]
+    return [send(customer, text, days_ago=6 - i) for i, text in enumerate(texts)]
