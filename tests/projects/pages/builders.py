@@ -27,6 +27,7 @@ def build_project(
     name: str = "Plant upgrade",
     code: str | None = None,
     company: Any = None,
+    status: str = Project.Status.ACTIVE,
 ) -> Project:
     """A project whose tasks form a chain per phase plus cross links, unscheduled."""
     rng = random.Random(seed)
@@ -39,7 +40,7 @@ def build_project(
         team=owner.team,
         contract_value=Decimal("1200000"),
         start_date=start,
-        status=Project.Status.ACTIVE,
+        status=status,
     )
     phases = [
         Phase.objects.create(project=project, name=title, position=i)
@@ -89,6 +90,6 @@ def schedule_project(project: Project) -> Project:
     """Run the engine over the project, as the worker would, and reload it."""
     from rapport.projects import services
 
-    services.reschedule(project, trigger="test")
+    services.reschedule(project, "test")
     project.refresh_from_db()
     return project

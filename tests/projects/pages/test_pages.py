@@ -1,0 +1,175 @@
+"""Project pages: who sees them, what they show, and that another team gets 404."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from rapport.projects import services
+from rapport.projects.models import Task
+from tests.projects.pages.builders import build_project, schedule_project
+
+pytestmark = pytest.mark.django_db
+
+PROJECT_PAGES = ["project_detail", "gantt", "gantt_data", "board", "project_edit"]
+
+
+@pytest.mark.parametrize("name", PROJECT_PAGES)
+def test_project_pages_render_for_the_manager(client, pm, project, name):
+    client.force_login(pm)
+
+    response = client.get(reverse(f"projects:{name}", args=[project.pk]))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", PROJECT_PAGES)
+def test_another_team_gets_404(client, other_pm, project, name):
+    client.force_login(other_pm)
+
+    response = client.get(reverse(f"projects:{name}", args=[project.pk]))
+
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("name", ["project_list", "utilisation", "risks"])
+def test_overview_pages_render(client, pm, project, name):
+    client.force_login(pm)
+
+    response = client.get(reverse(f"projects:{name}"))
+
+    assert response.status_code == 200
+
+
+def test_sign_in_is_required(client, project):
+    response = client.get(reverse("projects:gantt", args=[project.pk]))
+
+    assert response.status_code == 302
+    assert "/accounts/login" in response["Location"]
+
+
+def test_list_shows_only_the_teams_projects(client, pm, other_pm, project):
+    # given a project in each team
+    theirs = schedule_project(build_project(other_pm, tasks=3, name="Their dam"))
+    client.force_login(pm)
+
+    # when the manager of `team` opens the list
+    body = client.get(reverse("projects:project_list")).content.decode()
+
+    # then only their own project is listed
+    assert project.name in body
+    assert theirs.name not in body
+    assert "1 found" in body
+
+
+def test_list_search_filter_and_sort(client, pm, project):
+    build_project(pm, tasks=2, name="Harbour crane", seed=7, status="on_hold")
+    client.force_login(pm)
+    url = reverse("projects:project_list")
+
+    searched = client.get(url, {"q": "harbour"}).content.decode()
+    filtered = client.get(url, {"status": "active"}).content.decode()
+    by_company = client.get(url, {"company": project.company_id}).content.decode()
+    sorted_ = client.get(url, {"sort": "name"}).content.decode()
+
+    assert "Harbour crane" in searched and project.name not in searched
+    assert project.name in filtered and "Harbour crane" not in filtered
+    assert project.name in by_company and "Harbour crane" not in by_company
+    assert sorted_.index("Harbour crane") < sorted_.index(project.name)
+
+
+def test_list_answers_htmx_with_the_table_only(client, pm, project):
+    client.force_login(pm)
+
+    response = client.get(
+        reverse("projects:project_list"), {"q": "plant"}, HTTP_HX_REQUEST="true"
+    )
+
+    body = response.content.decode()
+    assert project.name in body
+    assert "<html" not in body
+
+
+def test_list_queries_do_not_grow_with_rows(
+    client, pm, project, django_assert_max_num_queries
+):
+    client.force_login(pm)
+    url = reverse("projects:project_list")
+    client.get(url)
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    for seed in range(5):
+        build_project(pm, tasks=2, seed=seed + 10, name=f"Extra {seed}")
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url)
+
+
+def test_detail_shows_schedule_critical_tasks_and_margin(client, pm, project):
+    services.save_baseline(pm, project, "Signed plan")
+    client.force_login(pm)
+
+    body = client.get(reverse("projects:project_detail", args=[project.pk]))
+    text = body.content.decode()
+
+    critical = Task.objects.filter(project=project, is_critical=True).first()
+    assert critical is not None
+    assert critical.name in text
+    assert "Signed plan" in text
+    assert "¥1,200,000" in text  # the contract value
+    assert project.forecast_finish.isoformat() in text
+
+
+def test_detail_queries_do_not_grow_with_tasks(
+    client, pm, django_assert_max_num_queries
+):
+    small = schedule_project(build_project(pm, tasks=8, seed=3))
+    large = schedule_project(build_project(pm, tasks=60, seed=4))
+    client.force_login(pm)
+    client.get(reverse("projects:project_detail", args=[small.pk]))
+    with django_assert_max_num_queries(40) as few:
+        client.get(reverse("projects:project_detail", args=[small.pk]))
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("projects:project_detail", args=[large.pk]))
+
+
+def test_gantt_data_holds_rows_dependencies_and_calendar(client, pm, project):
+    client.force_login(pm)
+
+    data = client.get(reverse("projects:gantt_data", args=[project.pk])).json()
+
+    tasks = [r for r in data["rows"] if r["kind"] == "task"]
+    phases = [r for r in data["rows"] if r["kind"] == "phase"]
+    assert len(tasks) == 12 and len(phases) == 4
+    assert any(t["critical"] for t in tasks) and any(not t["critical"] for t in tasks)
+    assert data["deps"] and {"from", "to", "type", "lag"} <= set(data["deps"][0])
+    assert data["project"]["finish"] == project.forecast_finish.isoformat()
+    assert data["can_move"] is True
+    assert data["calendar"]["weekend"] == [5, 6]
+    # 2026-04-06 is the Qingming holiday on a Monday: a day off the chart shades.
+    assert "2026-04-06" in data["calendar"]["holidays"]
+
+
+def test_gantt_data_queries_do_not_grow_with_tasks(
+    client, pm, django_assert_max_num_queries
+):
+    small = schedule_project(build_project(pm, tasks=8, seed=5))
+    large = schedule_project(build_project(pm, tasks=120, seed=6))
+    client.force_login(pm)
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("projects:gantt_data", args=[small.pk]))
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("projects:gantt_data", args=[large.pk]))
+
+
+def test_read_only_roles_see_the_chart_but_cannot_move(client, make_user, project):
+    executive = make_user("executive")
+    client.force_login(executive)
+
+    data = client.get(reverse("projects:gantt_data", args=[project.pk])).json()
+    page = client.get(reverse("projects:gantt", args=[project.pk])).content.decode()
+
+    assert data["can_move"] is False
+    assert "data-gantt-move-form" not in page
