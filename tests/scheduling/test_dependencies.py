@@ -244,3 +244,19 @@ def test_a_task_pinned_to_a_holiday_starts_the_next_workday_with_a_warning(china
     assert result.tasks["a"].start == date(2026, 10, 8)
     [warning] = result.warnings
     assert (warning.code, warning.required) == ("start_not_workday", date(2026, 10, 8))
+
+
+def test_slack_years_negative_still_gives_true_late_dates(china):
+    # given a chain of 2,000 working days that is due within a week
+    deadline = date(2026, 3, 6)
+    tasks = [Task("a", 1000), Task("b", 1000, fnlt=deadline)]
+
+    # when scheduled
+    result = schedule(tasks, [Dependency("a", "b")], china, MONDAY)
+
+    # then the late dates lie years before the start, and agree with the slack
+    a, b = result.tasks["a"], result.tasks["b"]
+    assert b.late_finish == deadline
+    assert b.total_slack == a.total_slack == -(2000 - 5)
+    assert china.workdays_between(a.late_start, a.early_start) - 1 == 2000 - 5
+    assert a.late_start.year <= 2019

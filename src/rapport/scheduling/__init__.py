@@ -6,7 +6,8 @@ it directly. The semantics are described in docs/scheduling.md.
 """
 
 from rapport.scheduling.calendar import WorkCalendar, china_known_years
-from rapport.scheduling.engine import diff_schedules, find_cycle, schedule
+from rapport.scheduling.engine import diff_schedules, schedule
+from rapport.scheduling.graph import find_cycle
 from rapport.scheduling.model import (
     MAX_LAG,
     CycleError,

@@ -9,18 +9,21 @@ lag and the durations (a task of duration d on ordinal s finishes on s + d - 1):
     FF  succ.finish >= pred.finish + lag       weight = d_pred - d_succ + lag
     SF  succ.finish >= pred.start + lag        weight = 1 - d_succ + lag
 
-so both passes are a longest path over plain integers in topological order.
+so both passes are a longest path over plain integers in topological order, and
+dates are looked up once at the end.
 """
 
 from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NoReturn
 
 from rapport.scheduling.calendar import WorkCalendar
+from rapport.scheduling.graph import Adjacency, loop_among, topological_order
 from rapport.scheduling.model import (
     CycleError,
     Dependency,
@@ -34,6 +37,21 @@ from rapport.scheduling.model import (
 )
 
 logger = logging.getLogger(__name__)
+
+# Below every start a pinned task's predecessors could ask for.
+_NO_BOUND = -(1 << 62)
+
+
+@dataclass(slots=True)
+class _Network:
+    """The tasks by position, with their links as integer adjacency lists."""
+
+    tasks: list[Task]
+    spans: list[int]  # working days from start to finish: duration - 1, 0 if none
+    manual: list[bool]
+    preds: Adjacency
+    succs: Adjacency
+    order: list[int]
 
 
 def schedule(
@@ -49,237 +67,18 @@ def schedule(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _schedule(list(tasks), list(dependencies), calendar, project_start)
+        network = _network(list(tasks), dependencies)
+        origin = calendar.index_of(project_start)
+        warnings: list[ScheduleWarning] = []
+        early = _forward(network, calendar, origin, warnings)
+        finish = max(
+            (early[i] + span for i, span in enumerate(network.spans)), default=origin
+        )
+        late = _backward(network, calendar, early, finish, warnings)
+        return _result(network, calendar, origin, finish, early, late, warnings)
     finally:
         if collecting:
             gc.enable()
-
-
-def _schedule(
-    tasks: list[Task],
-    dependencies: list[Dependency],
-    calendar: WorkCalendar,
-    project_start: date,
-) -> ScheduleResult:
-    n = len(tasks)
-    position, durations = _check_tasks(tasks)
-    preds, succs = _adjacency(dependencies, position, durations, n)
-    order = _topological_order(preds, succs, n)
-    if len(order) < n:
-        raise CycleError([tasks[i].id for i in _cycle_among(succs, set(order), n)])
-
-    # Forward pass: each task as early as its predecessors and constraints allow.
-    origin = calendar.index_of(project_start)
-    early = [origin] * n
-    manual = [False] * n
-    warnings: list[ScheduleWarning] = []
-    for i, task in enumerate(tasks):
-        if task.manual:
-            manual[i] = True
-            early[i] = calendar.index_of(task.start)  # type: ignore[arg-type]
-            if calendar.date_of(early[i]) != task.start:
-                warnings.append(_off_day(task, calendar.date_of(early[i])))
-        elif task.snet is not None:
-            early[i] = max(origin, calendar.index_of(task.snet))
-    for j in order:
-        best = early[j]
-        if manual[j]:
-            best = -(1 << 62)
-        driver = -1
-        for i, weight in preds[j]:
-            bound = early[i] + weight
-            if bound > best:
-                best, driver = bound, i
-        if not manual[j]:
-            early[j] = best
-        elif driver >= 0 and best > early[j]:
-            warnings.append(_violation(tasks, j, driver, calendar.date_of(best)))
-
-    # The project ends with the latest finish (a milestone ends on its start).
-    spans = [d - 1 if d > 0 else 0 for d in durations]
-    finish_index = max((early[i] + spans[i] for i in range(n)), default=origin)
-
-    # Backward pass: each task as late as its successors and the end allow.
-    latest = [finish_index - spans[i] for i in range(n)]
-    for i, task in enumerate(tasks):
-        if task.fnlt is not None:
-            deadline = calendar.index_on_or_before(task.fnlt)
-            latest[i] = min(latest[i], deadline - spans[i])
-            if early[i] + spans[i] > deadline:
-                warnings.append(
-                    _missed_deadline(
-                        task, calendar.date_of(deadline), deadline - early[i] - spans[i]
-                    )
-                )
-    late = latest
-    bound_for_preds = [0] * n
-    for i in reversed(order):
-        value = late[i]
-        for j, weight in succs[i]:
-            candidate = bound_for_preds[j] - weight
-            if candidate < value:
-                value = candidate
-        late[i] = value
-        # A pinned task does not move: its predecessors must meet its real start.
-        bound_for_preds[i] = min(value, early[i]) if manual[i] else value
-
-    return _result(
-        tasks,
-        early,
-        late,
-        spans,
-        succs,
-        preds,
-        manual,
-        order,
-        warnings,
-        calendar,
-        project_start,
-        origin,
-        finish_index,
-    )
-
-
-def _check_tasks(tasks: Sequence[Task]) -> tuple[dict[Any, int], list[int]]:
-    position: dict[Any, int] = {}
-    durations = [0] * len(tasks)
-    for i, task in enumerate(tasks):
-        if task.id in position:
-            raise ScheduleInputError(
-                f"Task {task.id} appears twice.", code="duplicate_task", task_id=task.id
-            )
-        position[task.id] = i
-        duration = task.duration
-        if isinstance(duration, bool) or not isinstance(duration, int):
-            raise ScheduleInputError(
-                f"Task {task.id}: the duration must be a whole number of working"
-                f" days, not {duration!r}.",
-                code="duration_invalid",
-                task_id=task.id,
-            )
-        if duration < 0:
-            raise ScheduleInputError(
-                f"Task {task.id}: the duration cannot be negative ({duration}).",
-                code="negative_duration",
-                task_id=task.id,
-            )
-        if task.manual and task.start is None:
-            raise ScheduleInputError(
-                f"Task {task.id} is scheduled manually but has no start date.",
-                code="manual_without_start",
-                task_id=task.id,
-            )
-        durations[i] = duration
-    return position, durations
-
-
-def _adjacency(
-    dependencies: Sequence[Dependency],
-    position: Mapping[Any, int],
-    durations: Sequence[int],
-    n: int,
-) -> tuple[list[list[tuple[int, int]]], list[list[tuple[int, int]]]]:
-    preds: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-    succs: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-    fs, ss, ff = DepType.FS, DepType.SS, DepType.FF
-    for dep in dependencies:
-        p = position.get(dep.predecessor)
-        s = position.get(dep.successor)
-        if p is None or s is None:
-            missing = dep.predecessor if p is None else dep.successor
-            raise ScheduleInputError(
-                f"A dependency names task {missing}, which is not in the project.",
-                code="unknown_task",
-                task_id=missing,
-            )
-        if p == s:
-            raise ScheduleInputError(
-                f"Task {dep.successor} cannot depend on itself.",
-                code="self_dependency",
-                task_id=dep.successor,
-            )
-        kind = dep.type
-        if kind is fs:
-            weight = durations[p] + dep.lag
-        elif kind is ss:
-            weight = dep.lag
-        elif kind is ff:
-            weight = durations[p] - durations[s] + dep.lag
-        else:
-            weight = 1 - durations[s] + dep.lag
-        preds[s].append((p, weight))
-        succs[p].append((s, weight))
-    return preds, succs
-
-
-def _topological_order(
-    preds: Sequence[Sequence[tuple[int, int]]],
-    succs: Sequence[Sequence[tuple[int, int]]],
-    n: int,
-) -> list[int]:
-    """Kahn's order; shorter than n when some tasks sit on a loop."""
-    waiting = [len(edges) for edges in preds]
-    order = [i for i in range(n) if not waiting[i]]
-    for i in order:  # the list grows while it is read
-        for j, _weight in succs[i]:
-            waiting[j] -= 1
-            if not waiting[j]:
-                order.append(j)
-    return order
-
-
-def _cycle_among(
-    succs: Sequence[Sequence[tuple[int, int]]], done: set[int], n: int
-) -> list[int]:
-    """A loop among the tasks Kahn's order could not place (each has a pred)."""
-    # Every unplaced task has an unplaced predecessor, so walking predecessors
-    # backwards from any unplaced task must revisit one: that is a loop.
-    preds_left: dict[int, int] = {}
-    for i in range(n):
-        if i in done:
-            continue
-        for j, _weight in succs[i]:
-            if j not in done:
-                preds_left[j] = i
-    start = next(iter(preds_left))
-    seen: dict[int, int] = {}
-    walk: list[int] = []
-    node = start
-    while node not in seen:
-        seen[node] = len(walk)
-        walk.append(node)
-        node = preds_left[node]
-    loop = walk[seen[node] :]
-    loop.reverse()  # the walk went backwards along the dependencies
-    return loop
-
-
-def find_cycle(
-    task_ids: Iterable[Any], dependencies: Iterable[Dependency]
-) -> list[Any] | None:
-    """A loop in the dependencies, in order (first id not repeated), or None."""
-    index: dict[Any, int] = {}
-    ids: list[Any] = []
-    for task_id in task_ids:
-        if task_id not in index:
-            index[task_id] = len(ids)
-            ids.append(task_id)
-    edges: list[tuple[Any, Any]] = [(d.predecessor, d.successor) for d in dependencies]
-    for pred, succ in edges:
-        for task_id in (pred, succ):
-            if task_id not in index:
-                index[task_id] = len(ids)
-                ids.append(task_id)
-    n = len(ids)
-    preds: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-    succs: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-    for pred, succ in edges:
-        preds[index[succ]].append((index[pred], 0))
-        succs[index[pred]].append((index[succ], 0))
-    order = _topological_order(preds, succs, n)
-    if len(order) == n:
-        return None
-    return [ids[i] for i in _cycle_among(succs, set(order), n)]
 
 
 def diff_schedules(
@@ -297,10 +96,239 @@ def diff_schedules(
     return moves
 
 
-def _violation(
-    tasks: Sequence[Task], j: int, i: int, required: date
-) -> ScheduleWarning:
-    task, pred = tasks[j], tasks[i]
+def _network(tasks: list[Task], dependencies: Iterable[Dependency]) -> _Network:
+    """Check the input and turn it into integer adjacency lists in Kahn's order."""
+    position: dict[Any, int] = {}
+    durations = []
+    for i, task in enumerate(tasks):
+        _check_task(task, position)
+        position[task.id] = i
+        durations.append(task.duration)
+
+    preds: Adjacency = [[] for _ in tasks]
+    succs: Adjacency = [[] for _ in tasks]
+    fs, ss, ff = DepType.FS, DepType.SS, DepType.FF
+    for dep in dependencies:
+        p = position.get(dep.predecessor)
+        s = position.get(dep.successor)
+        if p is None or s is None or p == s:
+            _refuse_link(dep, p is None, s is None)
+        kind, lag = dep.type, dep.lag
+        if kind is fs:
+            weight = durations[p] + lag
+        elif kind is ss:
+            weight = lag
+        elif kind is ff:
+            weight = durations[p] - durations[s] + lag
+        else:
+            weight = 1 - durations[s] + lag
+        preds[s].append((p, weight))
+        succs[p].append((s, weight))
+
+    order = topological_order(preds, succs)
+    if len(order) < len(tasks):
+        raise CycleError([tasks[i].id for i in loop_among(succs, order)])
+    return _Network(
+        tasks=tasks,
+        spans=[d - 1 if d > 0 else 0 for d in durations],
+        manual=[task.manual for task in tasks],
+        preds=preds,
+        succs=succs,
+        order=order,
+    )
+
+
+def _check_task(task: Task, seen: Mapping[Any, int]) -> None:
+    if task.id in seen:
+        raise ScheduleInputError(
+            f"Task {task.id} appears twice.", code="duplicate_task", task_id=task.id
+        )
+    duration = task.duration
+    if isinstance(duration, bool) or not isinstance(duration, int):
+        raise ScheduleInputError(
+            f"Task {task.id}: the duration must be a whole number of working days,"
+            f" not {duration!r}.",
+            code="duration_invalid",
+            task_id=task.id,
+        )
+    if duration < 0:
+        raise ScheduleInputError(
+            f"Task {task.id}: the duration cannot be negative ({duration}).",
+            code="negative_duration",
+            task_id=task.id,
+        )
+    if task.manual and task.start is None:
+        raise ScheduleInputError(
+            f"Task {task.id} is scheduled manually but has no start date.",
+            code="manual_without_start",
+            task_id=task.id,
+        )
+
+
+def _refuse_link(dep: Dependency, no_pred: bool, no_succ: bool) -> NoReturn:
+    if no_pred or no_succ:
+        missing = dep.predecessor if no_pred else dep.successor
+        raise ScheduleInputError(
+            f"A dependency names task {missing}, which is not in the project.",
+            code="unknown_task",
+            task_id=missing,
+        )
+    raise ScheduleInputError(
+        f"Task {dep.successor} cannot depend on itself.",
+        code="self_dependency",
+        task_id=dep.successor,
+    )
+
+
+def _forward(
+    network: _Network,
+    calendar: WorkCalendar,
+    origin: int,
+    warnings: list[ScheduleWarning],
+) -> list[int]:
+    """Early starts: as early as the project start, SNET and predecessors allow."""
+    tasks, manual, preds = network.tasks, network.manual, network.preds
+    early = [origin] * len(tasks)
+    for i, task in enumerate(tasks):
+        if task.start is not None and task.manual:
+            early[i] = calendar.index_of(task.start)
+            if calendar.date_of(early[i]) != task.start:
+                warnings.append(_off_day(task, calendar.date_of(early[i])))
+        elif task.snet is not None:
+            early[i] = max(origin, calendar.index_of(task.snet))
+
+    for j in network.order:
+        # A pinned task keeps its start; its predecessors are only checked.
+        best = _NO_BOUND if manual[j] else early[j]
+        driver = -1
+        for i, weight in preds[j]:
+            bound = early[i] + weight
+            if bound > best:
+                best, driver = bound, i
+        if not manual[j]:
+            early[j] = best
+        elif driver >= 0 and best > early[j]:
+            warnings.append(_violation(tasks[j], tasks[driver], calendar.date_of(best)))
+    return early
+
+
+def _backward(
+    network: _Network,
+    calendar: WorkCalendar,
+    early: list[int],
+    finish: int,
+    warnings: list[ScheduleWarning],
+) -> list[int]:
+    """Late starts: as late as successors, deadlines and the project end allow."""
+    tasks, spans, manual, succs = (
+        network.tasks,
+        network.spans,
+        network.manual,
+        network.succs,
+    )
+    late = [finish - span for span in spans]
+    for i, task in enumerate(tasks):
+        if task.fnlt is not None:
+            deadline = calendar.index_on_or_before(task.fnlt)
+            late[i] = min(late[i], deadline - spans[i])
+            missed_by = early[i] + spans[i] - deadline
+            if missed_by > 0:
+                warnings.append(
+                    _missed_deadline(task, calendar.date_of(deadline), -missed_by)
+                )
+
+    # What a task's predecessors must meet: its late start, or for a pinned
+    # task (which will not move) the earlier of that and its real start.
+    bound = [0] * len(tasks)
+    for i in reversed(network.order):
+        value = late[i]
+        for j, weight in succs[i]:
+            candidate = bound[j] - weight
+            if candidate < value:
+                value = candidate
+        late[i] = value
+        bound[i] = min(value, early[i]) if manual[i] else value
+    return late
+
+
+def _result(
+    network: _Network,
+    calendar: WorkCalendar,
+    origin: int,
+    finish: int,
+    early: list[int],
+    late: list[int],
+    warnings: list[ScheduleWarning],
+) -> ScheduleResult:
+    """Slack per task, the critical path, and every ordinal turned into a date."""
+    tasks, spans, manual, succs = (
+        network.tasks,
+        network.spans,
+        network.manual,
+        network.succs,
+    )
+    low = min([origin, *early, *late])
+    high = max([finish, *(late[i] + span for i, span in enumerate(spans))])
+    base, dates = calendar.table(low, high)
+
+    out: dict[Any, TaskSchedule] = {}
+    for i, task in enumerate(tasks):
+        es, ls, span = early[i], late[i], spans[i]
+        total = ls - es
+        free = total
+        for j, weight in succs[i]:
+            gap = early[j] - es - weight
+            if gap < free:
+                free = gap
+        start, end = dates[es - base], dates[es + span - base]
+        out[task.id] = TaskSchedule(
+            early_start=start,
+            early_finish=end,
+            late_start=dates[ls - base],
+            late_finish=dates[ls + span - base],
+            total_slack=total,
+            free_slack=free if free > 0 else 0,
+            critical=total <= 0,
+            start=start,
+            finish=end,
+            manual=manual[i],
+            duration=task.duration,
+        )
+
+    path = _critical_path(network, early, late, finish)
+    return ScheduleResult(
+        tasks=out,
+        project_start=dates[origin - base],
+        project_finish=dates[finish - base],
+        critical_path=[tasks[i].id for i in path],
+        warnings=warnings,
+        duration_days=finish - origin + 1 if tasks else 0,
+        calendar=calendar,
+        unknown_years=calendar.unknown_years(dates[low - base], dates[high - base]),
+    )
+
+
+def _critical_path(
+    network: _Network, early: list[int], late: list[int], finish: int
+) -> list[int]:
+    """The chain that fixes the end: from a last task back along binding links."""
+    spans, preds = network.spans, network.preds
+    ends = [i for i in network.order if early[i] + spans[i] == finish]
+    if not ends:
+        return []
+    node = min(ends, key=lambda i: late[i] - early[i])
+    path = [node]
+    while not network.manual[node]:
+        binding = [i for i, weight in preds[node] if early[i] + weight == early[node]]
+        if not binding:
+            break
+        node = min(binding, key=lambda i: late[i] - early[i])
+        path.append(node)
+    path.reverse()
+    return path
+
+
+def _violation(task: Task, pred: Task, required: date) -> ScheduleWarning:
     return ScheduleWarning(
         code="dependency_violated",
         task_id=task.id,
@@ -336,86 +364,3 @@ def _missed_deadline(task: Task, deadline: date, slack: int) -> ScheduleWarning:
         required=deadline,
         slack=slack,
     )
-
-
-def _result(
-    tasks: Sequence[Task],
-    early: list[int],
-    late: list[int],
-    spans: list[int],
-    succs: Sequence[Sequence[tuple[int, int]]],
-    preds: Sequence[Sequence[tuple[int, int]]],
-    manual: list[bool],
-    order: list[int],
-    warnings: list[ScheduleWarning],
-    calendar: WorkCalendar,
-    project_start: date,
-    origin: int,
-    finish_index: int,
-) -> ScheduleResult:
-    n = len(tasks)
-    low = min(min(early, default=origin), origin)
-    high = max(
-        max((late[i] + spans[i] for i in range(n)), default=finish_index), finish_index
-    )
-    base, dates = calendar.table(low, high)
-    out: dict[Any, TaskSchedule] = {}
-    for i in range(n):
-        es, ls, span = early[i], late[i], spans[i]
-        total = ls - es
-        free = total
-        for j, weight in succs[i]:
-            gap = early[j] - es - weight
-            if gap < free:
-                free = gap
-        start, finish = dates[es - base], dates[es + span - base]
-        out[tasks[i].id] = TaskSchedule(
-            early_start=start,
-            early_finish=finish,
-            late_start=dates[ls - base],
-            late_finish=dates[ls + span - base],
-            total_slack=total,
-            free_slack=free if free > 0 else 0,
-            critical=total <= 0,
-            start=start,
-            finish=finish,
-            manual=manual[i],
-            duration=tasks[i].duration,
-        )
-    path = _critical_path(early, late, spans, preds, manual, order, finish_index)
-    project_finish = dates[finish_index - base]
-    return ScheduleResult(
-        tasks=out,
-        project_start=dates[origin - base],
-        project_finish=project_finish,
-        critical_path=[tasks[i].id for i in path],
-        warnings=warnings,
-        duration_days=finish_index - origin + 1 if n else 0,
-        calendar=calendar,
-        unknown_years=calendar.unknown_years(project_start, project_finish),
-    )
-
-
-def _critical_path(
-    early: list[int],
-    late: list[int],
-    spans: list[int],
-    preds: Sequence[Sequence[tuple[int, int]]],
-    manual: list[bool],
-    order: list[int],
-    finish_index: int,
-) -> list[int]:
-    """The chain that fixes the end: from a last task back along binding links."""
-    ends = [i for i in order if early[i] + spans[i] == finish_index]
-    if not ends:
-        return []
-    node = min(ends, key=lambda i: late[i] - early[i])
-    path = [node]
-    while not manual[node]:
-        binding = [i for i, weight in preds[node] if early[i] + weight == early[node]]
-        if not binding:
-            break
-        node = min(binding, key=lambda i: late[i] - early[i])
-        path.append(node)
-    path.reverse()
-    return path

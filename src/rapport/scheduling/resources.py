@@ -103,26 +103,8 @@ def weekly_load(
     capacity_hours_by_person: Mapping[Any, float],
 ) -> Load:
     """Booked and available hours per person and week, over the project's weeks."""
-    booked: dict[Any, dict[date, float]] = defaultdict(lambda: defaultdict(float))
-    for booking in bookings:
-        by_week = _task_hours_by_week(result, booking.task_id, booking.daily_hours)
-        for week, hours in by_week.items():
-            booked[booking.person_id][week] += hours
-    people = list(dict.fromkeys([*calendars_by_person, *booked]))
-    weeks = _weeks(result.project_start, result.project_finish)
-    load: Load = {}
-    for person in people:
-        calendar = calendars_by_person.get(person) or result.calendar or WorkCalendar()
-        daily = capacity_hours_by_person.get(person, DEFAULT_DAILY_HOURS)
-        person_weeks = sorted(set(weeks) | set(booked.get(person, {})))
-        load[person] = {
-            week: (
-                booked.get(person, {}).get(week, 0.0),
-                daily * _workdays_in_week(calendar, week),
-            )
-            for week in person_weeks
-        }
-    return load
+    booked, _tasks = _booked(bookings, result)
+    return _load(booked, result, calendars_by_person, capacity_hours_by_person)
 
 
 def overallocations(
@@ -132,20 +114,50 @@ def overallocations(
     capacity_hours_by_person: Mapping[Any, float],
 ) -> list[Overallocation]:
     """Every (person, week) booked beyond capacity, worst first."""
-    bookings = list(bookings)
-    load = weekly_load(bookings, result, calendars_by_person, capacity_hours_by_person)
-    tasks_by_slot: dict[tuple[Any, date], list[Any]] = defaultdict(list)
-    for booking in bookings:
-        for week in _task_hours_by_week(result, booking.task_id, booking.daily_hours):
-            tasks_by_slot[(booking.person_id, week)].append(booking.task_id)
+    booked, tasks = _booked(bookings, result)
+    load = _load(booked, result, calendars_by_person, capacity_hours_by_person)
     found = [
-        Overallocation(person, week, hours, capacity, tasks_by_slot[(person, week)])
+        Overallocation(person, week, hours, capacity, list(tasks[(person, week)]))
         for person, weeks in load.items()
         for week, (hours, capacity) in weeks.items()
         if hours > capacity + TOLERANCE
     ]
     found.sort(key=lambda o: (-(o.booked - o.capacity), o.week, str(o.person_id)))
     return found
+
+
+def _booked(
+    bookings: Iterable[Booking], result: ScheduleResult
+) -> tuple[dict[Any, dict[date, float]], dict[tuple[Any, date], dict[Any, None]]]:
+    """Hours per person and week, and the tasks behind each (person, week)."""
+    booked: dict[Any, dict[date, float]] = defaultdict(lambda: defaultdict(float))
+    tasks: dict[tuple[Any, date], dict[Any, None]] = defaultdict(dict)
+    for booking in bookings:
+        by_week = _task_hours_by_week(result, booking.task_id, booking.daily_hours)
+        for week, hours in by_week.items():
+            booked[booking.person_id][week] += hours
+            tasks[(booking.person_id, week)][booking.task_id] = None
+    return booked, tasks
+
+
+def _load(
+    booked: Mapping[Any, Mapping[date, float]],
+    result: ScheduleResult,
+    calendars_by_person: Mapping[Any, WorkCalendar],
+    capacity_hours_by_person: Mapping[Any, float],
+) -> Load:
+    people = list(dict.fromkeys([*calendars_by_person, *booked]))
+    weeks = _weeks(result.project_start, result.project_finish)
+    load: Load = {}
+    for person in people:
+        calendar = calendars_by_person.get(person) or result.calendar or WorkCalendar()
+        daily = capacity_hours_by_person.get(person, DEFAULT_DAILY_HOURS)
+        hours = booked.get(person, {})
+        load[person] = {
+            week: (hours.get(week, 0.0), daily * _workdays_in_week(calendar, week))
+            for week in sorted(set(weeks) | set(hours))
+        }
+    return load
 
 
 def spare_capacity(load: Load) -> dict[Any, dict[date, float]]:
