@@ -52,6 +52,12 @@ def gantt_page(request: SignedInRequest, pk: int) -> HttpResponse:
         "zoom": zoom if zoom in ZOOMS else "week",
         "zooms": [("day", _("Day")), ("week", _("Week")), ("month", _("Month"))],
         "can_move": _can_move(request.user, project),
+        # What gantt.js says after a move; %(name)s parts are filled in by it.
+        "texts": {
+            "moved": _("%(count)s tasks moved."),
+            "finish": _("The finish moved from %(old)s to %(new)s."),
+            "failed": _("The chart could not be updated; reload the page."),
+        },
     }
     return render(request, "projects/gantt.html", context)
 

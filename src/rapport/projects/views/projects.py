@@ -22,6 +22,29 @@ from rapport.projects.views.common import (
     visible_projects,
 )
 
+# Why a reschedule ran, as a person would say it ("what moved" on the detail page).
+TRIGGERS = {
+    "task.moved": _("a task was moved on the chart"),
+    "task.created": _("a task was added"),
+    "task.updated": _("a task changed"),
+    "task.deleted": _("a task was deleted"),
+    "dependency.created": _("a dependency was added"),
+    "dependency.updated": _("a dependency changed"),
+    "dependency.deleted": _("a dependency was removed"),
+    "assignment.created": _("a person was assigned"),
+    "assignment.updated": _("an assignment changed"),
+    "assignment.deleted": _("a person was taken off a task"),
+    "leave.created": _("leave was recorded"),
+    "leave.updated": _("leave changed"),
+    "leave.deleted": _("leave was cancelled"),
+    "calendar.updated": _("the calendar changed"),
+    "resource.updated": _("a person's capacity changed"),
+    "project.created": _("the project was created"),
+    "project.updated": _("the project changed"),
+    "deal.won": _("the deal was won"),
+    "daily": _("the nightly run"),
+    "manual": _("rescheduled by hand"),
+}
 PAGE_SIZE = 50
 COUNT_CAP = 1000
 SORTS = {
@@ -184,6 +207,8 @@ def project_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     runs = list(
         selectors.reschedule_runs(user).filter(project=project).order_by("-id")[:5]
     )
+    for run in runs:
+        run.trigger_label = TRIGGERS.get(run.trigger, run.trigger)  # type: ignore[attr-defined]
     context = {
         "project": project,
         "table": table,

@@ -50,6 +50,7 @@ def utilisation(request: SignedInRequest) -> HttpResponse:
         for cell in person["weeks"]:
             cell["level"] = _level(cell["ratio"])
             cell["percent"] = round(cell["ratio"] * 100) if cell["ratio"] else 0
+    data["overallocations"].sort(key=lambda o: (o["person"], o["week"]))
     context = {
         **data,
         "start": start,
