@@ -23,7 +23,7 @@ from datetime import date
 from typing import Any, NoReturn
 
 from rapport.scheduling.calendar import WorkCalendar
-from rapport.scheduling.graph import Adjacency, loop_among, topological_order
+from rapport.scheduling.graph import Adjacency, loop_among
 from rapport.scheduling.model import (
     CycleError,
     Dependency,
@@ -38,8 +38,10 @@ from rapport.scheduling.model import (
 
 logger = logging.getLogger(__name__)
 
-# Below every start a pinned task's predecessors could ask for.
+# Below every start a pinned task's predecessors could ask for, and above every
+# gap to a successor.
 _NO_BOUND = -(1 << 62)
+_NO_GAP = 1 << 62
 
 
 @dataclass(slots=True)
@@ -49,9 +51,8 @@ class _Network:
     tasks: list[Task]
     spans: list[int]  # working days from start to finish: duration - 1, 0 if none
     manual: list[bool]
-    preds: Adjacency
-    succs: Adjacency
-    order: list[int]
+    succs: Adjacency  # per task: (successor, weight) of each link out of it
+    waiting: list[int]  # per task: how many links come into it
 
 
 def schedule(
@@ -70,12 +71,15 @@ def schedule(
         network = _network(list(tasks), dependencies)
         origin = calendar.index_of(project_start)
         warnings: list[ScheduleWarning] = []
-        early = _forward(network, calendar, origin, warnings)
+        early, order, driver = _forward(network, calendar, origin, warnings)
         finish = max(
             (early[i] + span for i, span in enumerate(network.spans)), default=origin
         )
-        late = _backward(network, calendar, early, finish, warnings)
-        return _result(network, calendar, origin, finish, early, late, warnings)
+        late, gaps = _backward(network, calendar, order, early, finish, warnings)
+        path = _critical_path(network, order, driver, early, late, finish)
+        return _result(
+            network, calendar, origin, finish, early, late, gaps, path, warnings
+        )
     finally:
         if collecting:
             gc.enable()
@@ -97,7 +101,7 @@ def diff_schedules(
 
 
 def _network(tasks: list[Task], dependencies: Iterable[Dependency]) -> _Network:
-    """Check the input and turn it into integer adjacency lists in Kahn's order."""
+    """Check the input and turn it into integer adjacency lists."""
     position: dict[Any, int] = {}
     durations = []
     for i, task in enumerate(tasks):
@@ -105,7 +109,7 @@ def _network(tasks: list[Task], dependencies: Iterable[Dependency]) -> _Network:
         position[task.id] = i
         durations.append(task.duration)
 
-    preds: Adjacency = [[] for _ in tasks]
+    waiting = [0] * len(tasks)
     succs: Adjacency = [[] for _ in tasks]
     fs, ss, ff = DepType.FS, DepType.SS, DepType.FF
     for dep in dependencies:
@@ -122,19 +126,14 @@ def _network(tasks: list[Task], dependencies: Iterable[Dependency]) -> _Network:
             weight = durations[p] - durations[s] + lag
         else:
             weight = 1 - durations[s] + lag
-        preds[s].append((p, weight))
         succs[p].append((s, weight))
-
-    order = topological_order(preds, succs)
-    if len(order) < len(tasks):
-        raise CycleError([tasks[i].id for i in loop_among(succs, order)])
+        waiting[s] += 1
     return _Network(
         tasks=tasks,
         spans=[d - 1 if d > 0 else 0 for d in durations],
         manual=[task.manual for task in tasks],
-        preds=preds,
         succs=succs,
-        order=order,
+        waiting=waiting,
     )
 
 
@@ -185,41 +184,60 @@ def _forward(
     calendar: WorkCalendar,
     origin: int,
     warnings: list[ScheduleWarning],
-) -> list[int]:
-    """Early starts: as early as the project start, SNET and predecessors allow."""
-    tasks, manual, preds = network.tasks, network.manual, network.preds
-    early = [origin] * len(tasks)
+) -> tuple[list[int], list[int], list[int]]:
+    """Early starts, Kahn's order and, per task, the predecessor that drives it.
+
+    Kahn's order and the forward pass are one loop: a task leaves the queue
+    when its last predecessor is placed, so its start is final by then.
+    """
+    tasks, manual, succs = network.tasks, network.manual, network.succs
+    early = [0] * len(tasks)
+    # bound[j]: the latest start asked of j so far (for a pinned task, only
+    # asked: the task keeps its start and the bound is checked at the end).
+    bound = [origin] * len(tasks)
     for i, task in enumerate(tasks):
         if task.start is not None and task.manual:
             early[i] = calendar.index_of(task.start)
+            bound[i] = _NO_BOUND
             if calendar.date_of(early[i]) != task.start:
                 warnings.append(_off_day(task, calendar.date_of(early[i])))
         elif task.snet is not None:
-            early[i] = max(origin, calendar.index_of(task.snet))
+            bound[i] = max(origin, calendar.index_of(task.snet))
+    driver = [-1] * len(tasks)
+    waiting = list(network.waiting)
 
-    for j in network.order:
-        # A pinned task keeps its start; its predecessors are only checked.
-        best = _NO_BOUND if manual[j] else early[j]
-        driver = -1
-        for i, weight in preds[j]:
-            bound = early[i] + weight
-            if bound > best:
-                best, driver = bound, i
-        if not manual[j]:
-            early[j] = best
-        elif driver >= 0 and best > early[j]:
-            warnings.append(_violation(tasks[j], tasks[driver], calendar.date_of(best)))
-    return early
+    order = [i for i, count in enumerate(waiting) if not count]
+    for i in order:  # the list grows while it is read
+        start = early[i] if manual[i] else bound[i]
+        early[i] = start
+        for j, weight in succs[i]:
+            asked = start + weight
+            if asked > bound[j]:
+                bound[j] = asked
+                driver[j] = i
+            left = waiting[j] - 1
+            waiting[j] = left
+            if not left:
+                order.append(j)
+    if len(order) < len(tasks):
+        raise CycleError([tasks[i].id for i in loop_among(succs, order)])
+
+    for i, task in enumerate(tasks):
+        if manual[i] and bound[i] > early[i]:
+            required = calendar.date_of(bound[i])
+            warnings.append(_violation(task, tasks[driver[i]], required))
+    return early, order, driver
 
 
 def _backward(
     network: _Network,
     calendar: WorkCalendar,
+    order: list[int],
     early: list[int],
     finish: int,
     warnings: list[ScheduleWarning],
-) -> list[int]:
-    """Late starts: as late as successors, deadlines and the project end allow."""
+) -> tuple[list[int], list[int]]:
+    """Late starts, and per task how far it can slip before moving a successor."""
     tasks, spans, manual, succs = (
         network.tasks,
         network.spans,
@@ -240,15 +258,20 @@ def _backward(
     # What a task's predecessors must meet: its late start, or for a pinned
     # task (which will not move) the earlier of that and its real start.
     bound = [0] * len(tasks)
-    for i in reversed(network.order):
-        value = late[i]
+    gaps = [_NO_GAP] * len(tasks)
+    for i in reversed(order):
+        value, start, gap = late[i], early[i], _NO_GAP
         for j, weight in succs[i]:
-            candidate = bound[j] - weight
-            if candidate < value:
-                value = candidate
+            asked = bound[j] - weight
+            if asked < value:
+                value = asked
+            room = early[j] - start - weight
+            if room < gap:
+                gap = room
         late[i] = value
-        bound[i] = min(value, early[i]) if manual[i] else value
-    return late
+        gaps[i] = gap
+        bound[i] = min(value, start) if manual[i] else value
+    return late, gaps
 
 
 def _result(
@@ -258,15 +281,12 @@ def _result(
     finish: int,
     early: list[int],
     late: list[int],
+    gaps: list[int],
+    path: list[int],
     warnings: list[ScheduleWarning],
 ) -> ScheduleResult:
     """Slack per task, the critical path, and every ordinal turned into a date."""
-    tasks, spans, manual, succs = (
-        network.tasks,
-        network.spans,
-        network.manual,
-        network.succs,
-    )
+    tasks, spans, manual = network.tasks, network.spans, network.manual
     low = min([origin, *early, *late])
     high = max([finish, *(late[i] + span for i, span in enumerate(spans))])
     base, dates = calendar.table(low, high)
@@ -275,11 +295,7 @@ def _result(
     for i, task in enumerate(tasks):
         es, ls, span = early[i], late[i], spans[i]
         total = ls - es
-        free = total
-        for j, weight in succs[i]:
-            gap = early[j] - es - weight
-            if gap < free:
-                free = gap
+        free = min(gaps[i], total)
         start, end = dates[es - base], dates[es + span - base]
         out[task.id] = TaskSchedule(
             early_start=start,
@@ -295,7 +311,6 @@ def _result(
             duration=task.duration,
         )
 
-    path = _critical_path(network, early, late, finish)
     return ScheduleResult(
         tasks=out,
         project_start=dates[origin - base],
@@ -309,20 +324,22 @@ def _result(
 
 
 def _critical_path(
-    network: _Network, early: list[int], late: list[int], finish: int
+    network: _Network,
+    order: list[int],
+    driver: list[int],
+    early: list[int],
+    late: list[int],
+    finish: int,
 ) -> list[int]:
-    """The chain that fixes the end: from a last task back along binding links."""
-    spans, preds = network.spans, network.preds
-    ends = [i for i in network.order if early[i] + spans[i] == finish]
+    """The chain that fixes the end: from a last task back along its drivers."""
+    spans = network.spans
+    ends = [i for i in order if early[i] + spans[i] == finish]
     if not ends:
         return []
     node = min(ends, key=lambda i: late[i] - early[i])
     path = [node]
-    while not network.manual[node]:
-        binding = [i for i, weight in preds[node] if early[i] + weight == early[node]]
-        if not binding:
-            break
-        node = min(binding, key=lambda i: late[i] - early[i])
+    while not network.manual[node] and driver[node] >= 0:
+        node = driver[node]
         path.append(node)
     path.reverse()
     return path

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from rapport.scheduling.model import Dependency
@@ -11,11 +11,11 @@ from rapport.scheduling.model import Dependency
 Adjacency = list[list[tuple[int, int]]]
 
 
-def topological_order(
-    preds: Sequence[Sequence[tuple[int, int]]], succs: Adjacency
-) -> list[int]:
-    """Kahn's order of the tasks; shorter than the task count if there is a loop."""
-    waiting = [len(edges) for edges in preds]
+def topological_order(waiting: list[int], succs: Adjacency) -> list[int]:
+    """Kahn's order, given each task's predecessor count (which it uses up).
+
+    Shorter than the task count when some tasks sit on a loop.
+    """
     order = [i for i, count in enumerate(waiting) if not count]
     for i in order:  # the list grows while it is read
         for j, _weight in succs[i]:
@@ -56,12 +56,12 @@ def find_cycle(
     links = [(d.predecessor, d.successor) for d in dependencies]
     for task_id in [*task_ids, *(task_id for link in links for task_id in link)]:
         index.setdefault(task_id, len(index))
-    preds: Adjacency = [[] for _ in index]
+    waiting = [0] * len(index)
     succs: Adjacency = [[] for _ in index]
     for pred, succ in links:
-        preds[index[succ]].append((index[pred], 0))
+        waiting[index[succ]] += 1
         succs[index[pred]].append((index[succ], 0))
-    order = topological_order(preds, succs)
+    order = topological_order(waiting, succs)
     if len(order) == len(index):
         return None
     ids = list(index)
