@@ -130,7 +130,7 @@ def create_messages(request: HttpRequest, payload: MessageBatchIn) -> Any:
         else:
             status = "created" if created else "duplicate"
             items.append({"index": index, "status": status, "id": message.pk})
-        counts[items[-1]["status"]] += 1
+        counts[str(items[-1]["status"])] += 1
     return {
         "created": counts["created"],
         "duplicates": counts["duplicate"],

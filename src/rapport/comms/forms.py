@@ -51,7 +51,7 @@ class MultipleFileField(forms.FileField):
 class ImportForm(forms.Form):
     """Files to import and the channel of CSV/JSON rows without one."""
 
-    files = MultipleFileField(
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("files"),
         widget=MultipleFileInput(attrs={"accept": ".eml,.mbox,.mbx,.csv,.json"}),
         help_text=_("Several .eml files, or one .mbox, .csv or .json file."),

@@ -88,7 +88,7 @@ def check_connection(mailbox: Mailbox, password: str) -> str:
 
 def new_uids(client: imaplib.IMAP4, after: int) -> list[int]:
     """The UIDs above `after`, in order (`N:*` always names the last one too)."""
-    status, data = client.uid("SEARCH", None, f"UID {after + 1}:*")
+    status, data = client.uid("SEARCH", f"UID {after + 1}:*")
     if status != "OK":
         raise MailboxError(_("The server refused to search the folder."))
     uids = [int(u) for u in (data[0] or b"").split()]

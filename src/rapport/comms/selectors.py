@@ -118,7 +118,7 @@ def get(queryset: QuerySet[Any], pk: Any) -> Any:
 
 def message_for_analysis(message_id: int) -> dict[str, Any] | None:
     """The fields the analysis of one message needs, or None if it is gone."""
-    return (
+    row: Any = (
         Message.objects.filter(pk=message_id)
         .values(
             "id",
@@ -139,6 +139,7 @@ def message_for_analysis(message_id: int) -> dict[str, Any] | None:
         )
         .first()
     )
+    return dict(row) if row is not None else None
 
 
 def contact_ids_of(message_id: int) -> list[int]:
@@ -165,20 +166,19 @@ def messages_between(
         qs = qs.filter(sent_at__lt=end)
     if company_id is not None:
         qs = qs.filter(company_id=company_id)
-    return list(
-        qs.order_by("pk").values(
-            "id",
-            "channel",
-            "direction",
-            "subject",
-            "text",
-            "sent_at",
-            "company_id",
-            "deal_id",
-            "project_id",
-            "thread_key",
-        )[:limit]
-    )
+    rows: Any = qs.order_by("pk").values(
+        "id",
+        "channel",
+        "direction",
+        "subject",
+        "text",
+        "sent_at",
+        "company_id",
+        "deal_id",
+        "project_id",
+        "thread_key",
+    )[:limit]
+    return [dict(row) for row in rows]
 
 
 def set_language(message_id: int, language: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages as flash
 from django.contrib.auth.decorators import login_required
@@ -34,6 +34,9 @@ from rapport.core.errors import (
 )
 from rapport.crm import selectors as crm_selectors
 
+if TYPE_CHECKING:
+    from rapport.accounts.models import User
+
 PAGE_SIZE = 50
 PANEL_SIZE = 8
 
@@ -53,16 +56,23 @@ def page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBas
     return login_required(wrapper)
 
 
+class SignedInRequest(HttpRequest):
+    """A request that passed the sign-in check, with django-htmx's details."""
+
+    user: User
+    htmx: Any
+
+
 def _is_fragment(request: HttpRequest) -> bool:
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.boosted
+    return htmx is not None and bool(htmx) and not htmx.boosted
 
 
 # --- messages -----------------------------------------------------------------
 
 
 @page
-def message_list(request: HttpRequest) -> HttpResponse:
+def message_list(request: SignedInRequest) -> HttpResponse:
     """Messages the user may see, newest first, filtered and searched."""
     permissions.require(request.user, permissions.VIEW, "comms.message")
     params = request.GET.dict()
@@ -110,7 +120,7 @@ def _int(value: Any) -> int:
 
 
 @page
-def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def message_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     """One message: who, when, links, text, sanitised HTML and its thread."""
     message = selectors.get_message(request.user, pk)
     thread = selectors.thread(request.user, message)
@@ -128,7 +138,7 @@ def messages_panel(field: str) -> Callable[[HttpRequest, Model], str | None]:
     """The renderer of the messages panel on a company, contact or deal page."""
 
     def render_panel(request: HttpRequest, record: Model) -> str | None:
-        user = request.user
+        user: Any = request.user
         if not permissions.may(user, permissions.VIEW, "comms.message"):
             return None
         link = (
@@ -151,7 +161,7 @@ def messages_panel(field: str) -> Callable[[HttpRequest, Model], str | None]:
 
 
 @page
-def mailbox_list(request: HttpRequest) -> HttpResponse:
+def mailbox_list(request: SignedInRequest) -> HttpResponse:
     """The mailboxes the user may see, with their last poll."""
     permissions.require(request.user, permissions.VIEW, "comms.mailbox")
     rows = list(selectors.mailboxes(request.user).order_by("name")[:200])
@@ -162,7 +172,7 @@ def mailbox_list(request: HttpRequest) -> HttpResponse:
 
 
 @page
-def mailbox_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def mailbox_form(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
     """Add a mailbox, or change one."""
     mailbox = selectors.get(selectors.mailboxes(request.user), pk) if pk else None
     action = permissions.CHANGE if mailbox else permissions.ADD
@@ -200,7 +210,7 @@ def mailbox_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @page
 @require_POST
-def mailbox_test(request: HttpRequest, pk: int) -> HttpResponse:
+def mailbox_test(request: SignedInRequest, pk: int) -> HttpResponse:
     """Try to log in to a mailbox now and say what happened."""
     mailbox = selectors.get(selectors.mailboxes(request.user), pk)
     try:
@@ -212,7 +222,7 @@ def mailbox_test(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page
 @require_POST
-def mailbox_poll(request: HttpRequest, pk: int) -> HttpResponse:
+def mailbox_poll(request: SignedInRequest, pk: int) -> HttpResponse:
     """Fetch a mailbox's new messages now, in the worker."""
     mailbox = selectors.get(selectors.mailboxes(request.user), pk)
     run = services.poll_mailbox_now(request.user, mailbox)
@@ -221,7 +231,7 @@ def mailbox_poll(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page
 @require_POST
-def mailbox_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def mailbox_delete(request: SignedInRequest, pk: int) -> HttpResponse:
     """Remove a mailbox (its messages stay)."""
     mailbox = selectors.get(selectors.mailboxes(request.user), pk)
     services.delete_mailbox(request.user, mailbox)
@@ -233,7 +243,7 @@ def mailbox_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @page
-def import_list(request: HttpRequest) -> HttpResponse:
+def import_list(request: SignedInRequest) -> HttpResponse:
     """Past imports and a form to upload files for a new one."""
     permissions.require(request.user, permissions.VIEW, "comms.import")
     form = forms.ImportForm(request.POST or None, request.FILES or None)
@@ -261,7 +271,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 
 @page
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     """One import: status, counts and every item error; refreshes while it runs."""
     run = selectors.get(selectors.imports(request.user), pk)
     running = run.status in (Import.Status.QUEUED, Import.Status.RUNNING)

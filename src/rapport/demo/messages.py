@@ -244,7 +244,7 @@ class _Writer:
         for plan in builder.deals:
             self.deals_of.setdefault(plan.deal.company_id, []).append(plan)
         self.story = getattr(builder, "project_story", {}) or {}
-        self.json = {
+        self.json: dict[str, Any] = {
             name: Message._meta.get_field(name)
             for name in ("recipients", "attachments")
         }
