@@ -493,7 +493,7 @@ def estimate_delay(project_: Project, history: list[ProgressSnapshot]) -> DelayE
     return schedule_variance_estimate(project_, history)
 
 
-def risk_suggestion(project_: Project) -> dict[str, Any]:
+def risk_suggestion(project_: Project, on: date | None = None) -> dict[str, Any]:
     """Add a named person with the skill and free time to named critical tasks.
 
     When nobody with the skill has time in the weeks of those tasks, raise
@@ -501,7 +501,7 @@ def risk_suggestion(project_: Project) -> dict[str, Any]:
     """
     from rapport.projects import workload
 
-    today = timezone.localdate()
+    today = on or timezone.localdate()
     critical = list(
         Task.objects.filter(
             project=project_, is_critical=True, finish__gte=today, duration_days__gt=0

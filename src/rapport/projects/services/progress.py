@@ -78,7 +78,7 @@ def _progress_rows(project: Project) -> list[TaskProgress]:
         planned = {
             row["task_id"]: row
             for row in BaselineTask.objects.filter(baseline_id=baseline).values(
-                "task_id", "start", "finish"
+                "task_id", "start", "finish", "duration_days"
             )
         }
     rows = []
@@ -91,13 +91,13 @@ def _progress_rows(project: Project) -> list[TaskProgress]:
         "start",
         "finish",
     ):
-        plan = planned.get(t["id"], {"start": t["start"], "finish": t["finish"]})
+        plan = planned.get(t["id"], t)
         rows.append(
             TaskProgress(
                 weight=float(t["estimated_hours"]) or float(t["duration_days"]) or 0.0,
                 planned_start=plan["start"],
                 planned_finish=plan["finish"],
-                duration=t["duration_days"],
+                duration=plan["duration_days"],
                 percent_complete=float(t["percent_complete"]),
                 finish=t["finish"],
                 done=t["status"] == Task.Status.DONE,
@@ -179,7 +179,7 @@ def snapshot_open_projects(on: date | None = None) -> int:
     ).select_related("calendar"):
         reschedule(project, "daily")
         take_snapshot(project, on)
-        assess_risk(project)
+        assess_risk(project, on)
         count += 1
     logger.info("%s open projects snapshotted for %s", count, on)
     return count
@@ -211,14 +211,15 @@ def level_for(delay_days: float) -> str:
 
 
 @transaction.atomic
-def assess_risk(project: Project) -> ScheduleRisk:
+def assess_risk(project: Project, on: date | None = None) -> ScheduleRisk:
     """Score the project's schedule risk with the best estimator, suggest a remedy."""
-    history = list(project.snapshots.order_by("-date")[:60])[::-1]
+    on = on or timezone.localdate()
+    history = list(project.snapshots.filter(date__lte=on).order_by("-date")[:60])[::-1]
     estimate = selectors.estimate_delay(project, history)
     margin = selectors.project_margin(project)
     stake = at_stake(project, margin)
     delay = max(estimate.days, 0.0)
-    suggestion = selectors.risk_suggestion(project) if delay > 0 else {}
+    suggestion = selectors.risk_suggestion(project, on) if delay > 0 else {}
     risk, _created = ScheduleRisk.objects.update_or_create(
         project=project,
         defaults={
