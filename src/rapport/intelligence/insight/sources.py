@@ -47,9 +47,8 @@ def visible_messages(user: Any, ids: Iterable[int]) -> dict[int, Any]:
     rows = (
         comms.messages(user)
         .filter(pk__in=list(ids))
-        .only(
-            "id", "subject", "text", "sent_at", "channel", "direction", "owner", "team"
-        )
+        .select_related(None)
+        .only("id", "subject", "text", "sent_at", "channel", "direction")
     )
     return {message.pk: message for message in rows}
 

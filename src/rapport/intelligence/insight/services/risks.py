@@ -9,6 +9,7 @@ an alert is open new matches join it instead of raising another.
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
@@ -25,6 +26,7 @@ from rapport.core.services import (
     create_record,
     delete_record,
     emit,
+    full_clean,
     record_audit,
     update_record,
 )
@@ -80,63 +82,74 @@ def spec_of(rule: RiskRule) -> RuleSpec:
     )
 
 
-def _clean_rule(data: Mapping[str, Any]) -> dict[str, Any]:
-    """Check a rule's fields; raise ValidationFailed listing every bad one."""
+def _check_phrases(phrases: Any, errors: dict[str, list[str]]) -> list[str]:
+    if isinstance(phrases, str):
+        phrases = phrases.splitlines()
+    if not isinstance(phrases, list | tuple) or not all(
+        isinstance(p, str) for p in phrases
+    ):
+        errors["phrases"] = [_("Give the phrases as a list of texts.")]
+        return []
+    phrases = list(dict.fromkeys(p.strip() for p in phrases if p.strip()))
+    if len(phrases) > MAX_PHRASES or any(len(p) > 200 for p in phrases):
+        errors["phrases"] = [_("At most 100 phrases of at most 200 characters each.")]
+    return phrases
+
+
+def _check_channels(channels: Any, errors: dict[str, list[str]]) -> list[str]:
+    known = {value for value, _label in sources.channels()}
+    channels = channels or []
+    if not isinstance(channels, list | tuple) or set(channels) - known:
+        errors["channels"] = [
+            _("Choose channels among: %(known)s.") % {"known": ", ".join(sorted(known))}
+        ]
+        return []
+    return sorted(set(channels))
+
+
+def _validated_rule(data: Mapping[str, Any], rule: RiskRule) -> dict[str, Any]:
+    """Check a rule's new values; raise ValidationFailed listing every bad field."""
     errors: dict[str, list[str]] = {}
-    unknown = sorted(set(data) - _RULE_FIELDS)
-    for name in unknown:
+    for name in sorted(set(data) - _RULE_FIELDS):
         errors[name] = [_("Unknown field.")]
-    values = dict(data)
+    values = {k: v for k, v in data.items() if k in _RULE_FIELDS}
     if "phrases" in values:
-        phrases = values["phrases"]
-        if isinstance(phrases, str):
-            phrases = phrases.splitlines()
-        if not isinstance(phrases, list | tuple) or not all(
-            isinstance(p, str) for p in phrases
-        ):
-            errors["phrases"] = [_("Give the phrases as a list of texts.")]
-        else:
-            phrases = list(dict.fromkeys(p.strip() for p in phrases if p.strip()))
-            if len(phrases) > MAX_PHRASES or any(len(p) > 200 for p in phrases):
-                errors["phrases"] = [
-                    _("At most 100 phrases of at most 200 characters each.")
-                ]
-            values["phrases"] = phrases
+        values["phrases"] = _check_phrases(values["phrases"], errors)
     if "channels" in values:
-        known = {value for value, _label in sources.channels()}
-        channels = values["channels"] or []
-        if not isinstance(channels, list | tuple) or set(channels) - known:
-            errors["channels"] = [
-                _("Choose channels among: %(known)s.")
-                % {"known": ", ".join(sorted(known))}
-            ]
-        else:
-            values["channels"] = sorted(set(channels))
-    if "threshold" in values and not 1 <= int(values["threshold"] or 0) <= 1000:
-        errors["threshold"] = [_("The count must be between 1 and 1000.")]
-    if "window_days" in values and not 1 <= int(values["window_days"] or 0) <= 730:
-        errors["window_days"] = [_("The window must be between 1 and 730 days.")]
-    sentiment = values.get("max_sentiment")
-    if sentiment is not None and not -1 <= float(sentiment) <= 1:
-        errors["max_sentiment"] = [_("Sentiment lies between -1 and 1.")]
+        values["channels"] = _check_channels(values["channels"], errors)
+    limits = {
+        "threshold": (1, 1000, _("The count must be between 1 and 1000.")),
+        "window_days": (1, 730, _("The window must be between 1 and 730 days.")),
+        "max_sentiment": (-1, 1, _("Sentiment lies between -1 and 1.")),
+    }
+    for name, (low, high, message) in limits.items():
+        value = values.get(name)
+        if value is not None and not (
+            isinstance(value, int | float) and low <= value <= high
+        ):
+            errors[name] = [str(message)]
+    phrases = values.get("phrases", rule.phrases)
+    if not phrases and not values.get("topic", rule.topic) and "phrases" not in errors:
+        errors["phrases"] = [_("Give at least one phrase, or a topic.")]
+
+    candidate = copy.copy(rule)
+    for name, value in values.items():
+        if name not in errors:
+            setattr(candidate, name, value)
+    try:
+        full_clean(candidate, exclude=list(errors))
+    except ValidationFailed as exc:
+        errors.update({k: v for k, v in exc.errors.items() if k not in errors})
     if errors:
         raise ValidationFailed(errors)
     return values
-
-
-def _check_rule_has_condition(phrases: Sequence[str], topic: str) -> None:
-    if not phrases and not topic:
-        raise ValidationFailed.single(
-            "phrases", _("Give at least one phrase, or a topic.")
-        )
 
 
 @transaction.atomic
 def create_rule(actor: Any, data: Mapping[str, Any]) -> RiskRule:
     """Add a risk rule."""
     permissions.require(actor, permissions.ADD, RULE)
-    rule = RiskRule(**_clean_rule(data))
-    _check_rule_has_condition(rule.phrases, rule.topic)
+    rule = RiskRule(**_validated_rule(data, RiskRule()))
     create_record(actor, rule, event="riskrule.created")
     return rule
 
@@ -147,10 +160,7 @@ def update_rule(
 ) -> dict[str, list[Any]]:
     """Change a risk rule's phrases, count, window, channels or conditions."""
     permissions.require(actor, permissions.CHANGE, RULE)
-    values = _clean_rule(data)
-    _check_rule_has_condition(
-        values.get("phrases", rule.phrases), values.get("topic", rule.topic)
-    )
+    values = _validated_rule(data, rule)
     return update_record(actor, rule, values, version, event="riskrule.updated")
 
 
