@@ -226,6 +226,7 @@ def main() -> int:
         .order_by("position")
         .first()
     )
+    assert task is not None, "the benchmark project has no critical task to drag"
     print(f"Gantt of {TASKS} tasks and {deps} dependencies, project {project.pk}")
 
     server = Server()

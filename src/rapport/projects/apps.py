@@ -9,6 +9,6 @@ class ProjectsConfig(AppConfig):
     def ready(self) -> None:
         # Importing these registers the permissions, the searchables, the Huey
         # tasks and the event consumers.
-        from rapport.projects import consumers, search, setup, tasks  # noqa: F401
+        from rapport.projects import consumers, navigation, search, setup, tasks  # noqa: F401
 
         setup.register()
