@@ -178,7 +178,7 @@ def test_read_only_roles_see_the_chart_but_cannot_move(client, make_user, projec
 def test_side_navigation_links_the_project_pages(client, pm):
     client.force_login(pm)
 
-    body = client.get(reverse("projects:project_list")).content.decode()
+    body = client.get(reverse("notifications")).content.decode()
 
     for name in ("project_list", "utilisation", "risks"):
         assert f'href="{reverse(f"projects:{name}")}"' in body
