@@ -176,57 +176,92 @@ def suggest_fixes(
     task_skill: Mapping[Any, str | None],
     free_capacity: Mapping[Any, Mapping[date, float]],
 ) -> list[Fix]:
-    """Concrete fixes: move a non-critical task within its slack, or reassign it."""
+    """Concrete fixes: move a non-critical task within its slack, or reassign it.
+
+    A task moves to the first working day after the overloaded week when its
+    total slack allows it; it is handed to the person with the most free hours
+    that week among those with the task's skill (anyone, if it needs none).
+    Moves that leave the successors alone come first, then the smallest moves,
+    then hand-overs.
+    """
     person, week = overallocation.person_id, overallocation.week
-    calendar = result.calendar
-    own = [b for b in bookings if b.person_id == person]
-    fixes: list[Fix] = []
     moves: list[Fix] = []
-    for booking in own:
-        if booking.task_id not in overallocation.task_ids:
+    handovers: list[Fix] = []
+    for booking in bookings:
+        if (
+            booking.person_id != person
+            or booking.task_id not in overallocation.task_ids
+        ):
             continue
-        hours = _task_hours_by_week(result, booking.task_id, booking.daily_hours).get(
-            week, 0.0
-        )
+        by_week = _task_hours_by_week(result, booking.task_id, booking.daily_hours)
+        hours = by_week.get(week, 0.0)
         if hours <= 0:
             continue
-        planned = result.tasks[booking.task_id]
-        if calendar is not None and not planned.critical and not planned.manual:
-            next_week = calendar.index_of(week + timedelta(days=7))
-            days = next_week - calendar.index_of(planned.start)
-            if 0 < days <= planned.total_slack:
-                moves.append(
-                    Fix(
-                        kind="move_within_slack",
-                        task_id=booking.task_id,
-                        new_start=calendar.date_of(next_week),
-                        days=days,
-                        from_person=person,
-                        hours=hours,
-                        moves_successors=days > planned.free_slack,
-                    )
+        move = _move_out_of_week(result, booking.task_id, person, week, hours)
+        if move is not None:
+            moves.append(move)
+        to_person = _best_stand_in(
+            person,
+            week,
+            hours,
+            task_skill.get(booking.task_id),
+            skills_by_person,
+            free_capacity,
+        )
+        if to_person is not None:
+            handovers.append(
+                Fix(
+                    "reassign",
+                    booking.task_id,
+                    from_person=person,
+                    to_person=to_person,
+                    hours=hours,
                 )
-        skill = task_skill.get(booking.task_id)
-        candidates = [
-            (free_capacity.get(other, {}).get(week, 0.0), str(other), other)
-            for other, skills in skills_by_person.items()
-            if other != person and (skill is None or skill in set(skills))
-        ]
-        for spare, _name, other in sorted(candidates, key=lambda c: (-c[0], c[1])):
-            if spare + TOLERANCE >= hours:
-                fixes.append(
-                    Fix(
-                        kind="reassign",
-                        task_id=booking.task_id,
-                        from_person=person,
-                        to_person=other,
-                        hours=hours,
-                    )
-                )
-                break
-    # Moves that leave the successors alone come first, then the smallest moves.
+            )
     moves.sort(key=lambda f: (f.moves_successors, f.days or 0, -f.hours))
-    return moves + fixes
+    return moves + handovers
+
+
+def _move_out_of_week(
+    result: ScheduleResult, task_id: Any, person: Any, week: date, hours: float
+) -> Fix | None:
+    """Start the task after the week, if it is movable and its slack allows."""
+    planned, calendar = result.tasks[task_id], result.calendar
+    if calendar is None or planned.critical or planned.manual:
+        return None
+    next_week = calendar.index_of(week + timedelta(days=7))
+    days = next_week - calendar.index_of(planned.start)
+    if not 0 < days <= planned.total_slack:
+        return None
+    return Fix(
+        kind="move_within_slack",
+        task_id=task_id,
+        new_start=calendar.date_of(next_week),
+        days=days,
+        from_person=person,
+        hours=hours,
+        moves_successors=days > planned.free_slack,
+    )
+
+
+def _best_stand_in(
+    person: Any,
+    week: date,
+    hours: float,
+    skill: str | None,
+    skills_by_person: Mapping[Any, Iterable[str]],
+    free_capacity: Mapping[Any, Mapping[date, float]],
+) -> Any:
+    """The skilled person with the most free hours that week, if enough; or None."""
+    candidates = [
+        (free_capacity.get(other, {}).get(week, 0.0), str(other), other)
+        for other, skills in skills_by_person.items()
+        if other != person and (skill is None or skill in set(skills))
+    ]
+    if not candidates:
+        return None
+    spare, _name, other = min(candidates, key=lambda c: (-c[0], c[1]))
+    return other if spare + TOLERANCE >= hours else None
 
 
 def _weeks(start: date, finish: date) -> list[date]:
