@@ -108,3 +108,24 @@ def reference_early_starts(network: Network) -> dict:
                 early[dep.successor] = bound
                 changed = True
     return early
+
+
+def reference_late_starts(network: Network, finish: int) -> dict:
+    """Late starts of a network without pinned tasks, by relaxing until stable."""
+    durations = {t.id: t.duration for t in network.tasks}
+    late = {}
+    for t in network.tasks:
+        span = max(t.duration - 1, 0)
+        late[t.id] = finish - span
+        if t.fnlt:
+            late[t.id] = min(late[t.id], CALENDAR.index_on_or_before(t.fnlt) - span)
+    changed = True
+    while changed:
+        changed = False
+        for dep in network.deps:
+            # The weight of the link: the successor's bound for a start of 0.
+            weight = start_bound(dep, 0, durations)
+            if late[dep.successor] - weight < late[dep.predecessor]:
+                late[dep.predecessor] = late[dep.successor] - weight
+                changed = True
+    return late

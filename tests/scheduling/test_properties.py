@@ -15,6 +15,7 @@ from tests.scheduling.strategies import (
     Network,
     networks,
     reference_early_starts,
+    reference_late_starts,
     start_bound,
 )
 
@@ -56,6 +57,19 @@ def test_automatic_tasks_start_as_early_as_allowed(network):
 
     reference = reference_early_starts(network)
     assert {i: index(s.early_start) for i, s in result.tasks.items()} == reference
+
+
+@SETTINGS
+@given(networks(manual=False, fnlt=True))
+def test_late_starts_and_slack_match_a_reference(network):
+    result = run(network)
+
+    reference = reference_late_starts(network, index(result.project_finish))
+    assert {i: index(s.late_start) for i, s in result.tasks.items()} == reference
+    for planned in result.tasks.values():
+        slack = index(planned.late_start) - index(planned.early_start)
+        assert planned.total_slack == slack
+        assert planned.critical == (slack <= 0)
 
 
 @SETTINGS
