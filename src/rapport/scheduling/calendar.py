@@ -167,7 +167,11 @@ class WorkCalendar:
                 return table.base, table.dates
 
     def add_workdays(self, day: date, n: int) -> date:
-        """The working day n working days after `day` (n=0: on or after `day`)."""
+        """The working day n working days after `day` (n may be negative).
+
+        Counting starts from the first working day on or after `day`, so n=0
+        gives that day, and from a Saturday n=1 gives the Tuesday.
+        """
         return self.date_of(self.index_of(day) + n)
 
     def workdays_between(self, start: date, end: date) -> int:
