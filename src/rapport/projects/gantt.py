@@ -49,6 +49,36 @@ def work_calendar(project: Project) -> WorkCalendar:
     return project_calendar(project)
 
 
+def warning_text(warning: dict[str, Any], names: dict[int, str]) -> str:
+    """A stored schedule warning said in the reader's language, naming the tasks."""
+    task = names.get(warning.get("task_id") or 0, "")
+    code = warning.get("code")
+    if code == "dependency_violated":
+        return _(
+            "“%(task)s” is pinned before its predecessor “%(predecessor)s” "
+            "allows; it could start on %(date)s."
+        ) % {
+            "task": task,
+            "predecessor": names.get(warning.get("predecessor_id") or 0, "?"),
+            "date": warning.get("required") or "?",
+        }
+    if code == "constraint_violated":
+        return _("“%(task)s” cannot finish by its deadline (%(date)s).") % {
+            "task": task,
+            "date": warning.get("required") or "?",
+        }
+    if code == "calendar_years_unknown":
+        return unknown_years_text(warning.get("years") or [])
+    return str(warning.get("detail") or code or "")
+
+
+def unknown_years_text(years: list[int]) -> str:
+    return _(
+        "China's public holidays for %(years)s are not published yet; "
+        "those years assume a plain working week."
+    ) % {"years": ", ".join(str(y) for y in years)}
+
+
 def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -115,10 +145,17 @@ def build(project: Project, *, can_move: bool, today: date | None = None) -> dic
             b.task_id: b for b in BaselineTask.objects.filter(baseline=baseline)
         }
 
+    names = {task.pk: task.name for task in tasks}
+    warned = {
+        w["task_id"]: warning_text(w, names)
+        for w in project.schedule_warnings or []
+        if isinstance(w, dict) and w.get("task_id")
+    }
     by_phase: dict[int | None, list[dict[str, Any]]] = defaultdict(list)
     critical: dict[int, bool] = {}
     for task in tasks:
         row = _task_row(task, project.start_date, base_rows.get(task.pk))
+        row["warning"] = warned.get(task.pk, "")
         by_phase[task.phase_id].append(row)
         critical[task.pk] = task.is_critical
     rows: list[dict[str, Any]] = []

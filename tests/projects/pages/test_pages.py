@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
@@ -182,3 +184,27 @@ def test_side_navigation_links_the_project_pages(client, pm):
 
     for name in ("project_list", "utilisation", "risks"):
         assert f'href="{reverse(f"projects:{name}")}"' in body
+
+
+def test_schedule_warnings_are_shown_in_words(client, pm):
+    # given a task pinned before its predecessor finishes, in a project that
+    # runs into a year whose holidays are not published
+    project = build_project(pm, tasks=6, seed=12, start=date(2026, 12, 7))
+    second = Task.objects.filter(project=project).order_by("position")[2]
+    Task.objects.filter(pk=second.pk).update(
+        scheduling="manual", pinned_start=date(2026, 12, 7)
+    )
+    schedule_project(project)
+    client.force_login(pm)
+
+    # when the detail page and the chart's data are read
+    page = client.get(reverse("projects:project_detail", args=[project.pk]))
+    data = client.get(reverse("projects:gantt_data", args=[project.pk])).json()
+
+    # then both name the pinned task, and the page names the unknown year
+    text = page.content.decode()
+    assert f"“{second.name}” is pinned before its predecessor" in text
+    assert "2027" in text and "not published yet" in text
+    row = next(r for r in data["rows"] if r["kind"] == "task" and r["id"] == second.pk)
+    assert "pinned before its predecessor" in row["warning"]
+    assert data["calendar"]["unknown_years"] == [2027]

@@ -173,28 +173,20 @@ def _schedule_table(user: Any, project: Project) -> tuple[list[Any], dict]:
     return table, plan
 
 
-def _warnings(project: Project) -> list[str]:
-    """Readable schedule warnings: stored ones, plus years with unknown holidays."""
+def _warnings(project: Project, table: list[tuple[Any, list[Any]]]) -> list[str]:
+    """The schedule's warnings in words, plus years with unknown holidays."""
     from rapport.projects import gantt
 
-    found: list[str] = []
-    for warning in project.schedule_warnings or []:
-        if isinstance(warning, dict):
-            found.append(str(warning.get("detail") or warning.get("code") or warning))
-        else:
-            found.append(str(warning))
+    names = {row.task.pk: row.task.name for _phase, rows in table for row in rows}
+    found = [
+        gantt.warning_text(w, names)
+        for w in project.schedule_warnings or []
+        if isinstance(w, dict) and w.get("code") != "calendar_years_unknown"
+    ]
     finish = project.forecast_finish or project.planned_finish or project.start_date
     years = gantt.work_calendar(project).unknown_years(project.start_date, finish)
     if years:
-        found.append(
-            str(
-                _(
-                    "China's public holidays for %(years)s are not published yet; "
-                    "those years assume a plain working week."
-                )
-            )
-            % {"years": ", ".join(str(y) for y in years)}
-        )
+        found.append(gantt.unknown_years_text(years))
     return found
 
 
@@ -221,7 +213,7 @@ def project_detail(request: SignedInRequest, pk: int) -> HttpResponse:
         .first(),
         "risk": getattr(project, "risk", None),
         "margin": selectors.margin(user, project),
-        "warnings": _warnings(project),
+        "warnings": _warnings(project, table),
         "can_change": may_change(user, project),
         "tab": "detail",
     }

@@ -26,6 +26,7 @@
   var live = root.querySelector("[data-gantt-status]");
   var finishOut = root.querySelector("[data-gantt-finish]");
   var errorBox = root.querySelector("[data-gantt-error]");
+  var warningBox = root.querySelector("[data-gantt-warning]");
   var form = document.querySelector("[data-gantt-move-form]");
   var lang = document.documentElement.lang || "en";
 
@@ -264,8 +265,10 @@
     var y = i * ROW;
     var left = x(row.s);
     var cls = "gt" + (row.critical ? " crit" : "") + (row.manual ? " manual" : "") +
+      (row.warning ? " warn" : "") +
       (row.status === "done" ? " done" : "") + (state.data.can_move ? " movable" : "");
-    var title = esc(row.name) + " · " + row.start + " → " + row.finish;
+    var title = esc(row.name) + " · " + row.start + " → " + row.finish +
+      (row.warning ? " · " + esc(row.warning) : "");
     var parts = ['<g class="' + cls + '" data-id="' + row.id + '" data-start="' + row.start +
       '" data-finish="' + row.finish + '" data-x="' + left + '"><title>' + title + "</title>"];
     if (row.bs !== null && row.bf !== null) {
@@ -393,6 +396,12 @@
     body.innerHTML = parts.join("");
 
     drawLabels();
+    var unknown = (data.calendar || {}).unknown_years || [];
+    if (warningBox) {
+      warningBox.textContent = unknown.length
+        ? fmt(root.dataset.textUnknown || "", { years: unknown.join(", ") }) : "";
+      warningBox.hidden = !unknown.length;
+    }
     if (finishOut) {
       finishOut.textContent = data.project.finish || "–";
     }
@@ -408,8 +417,9 @@
       if (row.kind === "phase") {
         parts.push('<li class="phase">' + esc(row.name) + "</li>");
       } else {
-        var cls = row.critical ? "task crit" : "task";
-        parts.push('<li class="' + cls + '" data-id="' + row.id + '" title="' + esc(row.name) + '">' +
+        var cls = "task" + (row.critical ? " crit" : "") + (row.warning ? " warn" : "");
+        parts.push('<li class="' + cls + '" data-id="' + row.id + '" title="' +
+          esc(row.warning || row.name) + '">' + (row.warning ? "⚠ " : "") +
           (row.milestone ? "◆ " : "") + esc(row.name) + "</li>");
       }
     });
@@ -616,6 +626,13 @@
 
   body.addEventListener("pointerup", function (event) { endDrag(event, false); });
   body.addEventListener("pointercancel", function (event) { endDrag(event, true); });
+
+  labels.addEventListener("click", function (event) {
+    var item = event.target instanceof Element && event.target.closest("li[data-id]");
+    if (item) {
+      select(item.dataset.id);
+    }
+  });
 
   // Scrolling the chart scrolls the time scale and the names with it.
   body.addEventListener("scroll", function () {
