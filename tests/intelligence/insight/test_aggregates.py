@@ -199,3 +199,15 @@ def test_health_is_always_between_0_and_100_and_state_is_json(rows):
 
     assert 0 <= got.health <= 100
     assert json.loads(json.dumps(state)) == copy.deepcopy(state)
+
+
+def test_latest_evidence_stays_latest_when_old_mail_arrives_late():
+    state = empty_state()
+    for n in range(12):
+        add_message(state, facts(100 + n, 12 - n, -0.5))
+    add_message(state, facts(1, 300, -0.9))
+
+    got = figures(state, NOW)
+
+    assert got.evidence["recent"] == list(range(111, 101, -1))
+    assert 1 not in got.evidence["negative"]

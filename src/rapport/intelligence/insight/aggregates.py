@@ -10,7 +10,7 @@ formula; the tests hold the code to it.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -88,6 +88,28 @@ def _push(items: list[Any], item: Any, limit: int = EVIDENCE_PER_LIST) -> None:
     del items[limit:]
 
 
+def _push_dated(
+    items: list[list[Any]], message_id: int, stamp: str, limit: int = EVIDENCE_PER_LIST
+) -> None:
+    """Keep the `limit` latest [message id, time] pairs, latest first.
+
+    A message that arrives late (an import of old mail) takes its place by time,
+    so "the latest messages" stay the latest whatever the order of arrival.
+    """
+    if any(entry[0] == message_id for entry in items):
+        return
+    if len(items) >= limit and stamp <= items[-1][1]:
+        return
+    items.append([message_id, stamp])
+    items.sort(key=lambda entry: (entry[1], entry[0]), reverse=True)
+    del items[limit:]
+
+
+def ids(items: list[list[Any]]) -> list[int]:
+    """The message ids of a dated evidence list."""
+    return [entry[0] for entry in items]
+
+
 def _decay(days: float) -> float:
     return math.pow(0.5, days / HALF_LIFE_DAYS)
 
@@ -110,12 +132,11 @@ def _add_decayed(ewm: dict[str, Any], at: datetime, value: float) -> None:
         ewm["sum"] += value * factor
 
 
-def _bump_needs(
-    state: dict[str, Any], keywords: Iterable[str], message_id: int
-) -> None:
+def _bump_needs(state: dict[str, Any], facts: MessageFacts) -> None:
     needs: dict[str, int] = state["needs"]
-    evidence: dict[str, list[int]] = state["evidence"]["needs"]
-    for word in dict.fromkeys(k for k in keywords if k):
+    evidence: dict[str, list[list[Any]]] = state["evidence"]["needs"]
+    stamp = facts.at.isoformat()
+    for word in dict.fromkeys(k for k in facts.keywords if k):
         if word not in needs and len(needs) >= MAX_NEEDS:
             # Space-saving: the newcomer takes over the rarest need's count + 1,
             # which bounds the size and never under-counts a frequent need.
@@ -124,7 +145,9 @@ def _bump_needs(
             evidence.pop(rarest, None)
             needs[word] = floor
         needs[word] = needs.get(word, 0) + 1
-        _push(evidence.setdefault(word, []), message_id, EVIDENCE_PER_NEED)
+        _push_dated(
+            evidence.setdefault(word, []), facts.message_id, stamp, EVIDENCE_PER_NEED
+        )
 
 
 def _trim_days(days: dict[str, list[float]], newest: date) -> None:
@@ -186,15 +209,15 @@ def add_message(state: dict[str, Any], facts: MessageFacts) -> dict[str, Any]:
     _trim_months(state["months"])
     _add_decayed(state["ewm"], facts.at, facts.sentiment)
 
-    _bump_needs(state, facts.keywords, facts.message_id)
+    _bump_needs(state, facts)
     for topic in dict.fromkeys(facts.topics):
         state["topics"][topic] = state["topics"].get(topic, 0) + 1
     evidence = state["evidence"]
-    _push(evidence["recent"], facts.message_id)
+    _push_dated(evidence["recent"], facts.message_id, stamp)
     if negative:
-        _push(evidence["negative"], facts.message_id)
+        _push_dated(evidence["negative"], facts.message_id, stamp)
     elif facts.label == "positive":
-        _push(evidence["positive"], facts.message_id)
+        _push_dated(evidence["positive"], facts.message_id, stamp)
     return state
 
 
@@ -324,7 +347,11 @@ def figures(state: Mapping[str, Any], now: datetime, top: int = 10) -> Figures:
     )
     needs = sorted(state["needs"].items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     topics = sorted(state["topics"].items(), key=lambda kv: (-kv[1], kv[0]))[:top]
-    evidence = dict(state["evidence"])
+    dated = state["evidence"]
+    evidence: dict[str, Any] = {
+        name: ids(dated[name]) for name in ("recent", "negative", "positive")
+    }
+    evidence["needs"] = {word: ids(items) for word, items in dated["needs"].items()}
     evidence["replies_ours"] = state["replies"]["ours"]["evidence"]
     evidence["replies_theirs"] = state["replies"]["theirs"]["evidence"]
     return Figures(
