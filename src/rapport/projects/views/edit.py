@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -125,46 +126,62 @@ def task_form(
     return _form_page(request, form, "task", project, task)
 
 
+def _part_form(
+    request: SignedInRequest,
+    pk: int,
+    kind: str,
+    form_class: type[forms.PageForm],
+    save: Callable[[Any, Any, forms.PageForm], Any],
+    done: str,
+) -> HttpResponse:
+    """A form that adds one record to a project, then goes back to the project."""
+    project = get_project(request.user, pk)
+    permissions.require(
+        request.user, permissions.ADD, form_class._meta.model._meta.label_lower
+    )
+    form = form_class(request.POST or None, user=request.user, project=project)  # type: ignore[call-arg]
+
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(request.user, project, form)
+        except ValidationFailed as exc:
+            form.show_errors(exc)
+        else:
+            messages.success(request, done)
+            return redirect("projects:project_detail", pk=project.pk)
+    return _form_page(request, form, kind, project, None)
+
+
 @page
 @require_http_methods(["GET", "POST"])
 def dependency_form(request: SignedInRequest, pk: int) -> HttpResponse:
     """Make a task wait on another; a loop is refused, naming its tasks."""
-    project = get_project(request.user, pk)
-    permissions.require(request.user, permissions.ADD, "projects.dependency")
-    form = forms.DependencyForm(
-        request.POST or None, user=request.user, project=project
+    return _part_form(
+        request,
+        pk,
+        "dependency",
+        forms.DependencyForm,
+        lambda user, project, form: services.create_dependency(
+            user, project, form.service_data()
+        ),
+        _("Saved. The schedule is being updated."),
     )
-
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.create_dependency(request.user, project, form.service_data())
-        except ValidationFailed as exc:
-            form.show_errors(exc)
-        else:
-            messages.success(request, _("Saved. The schedule is being updated."))
-            return redirect("projects:project_detail", pk=project.pk)
-    return _form_page(request, form, "dependency", project, None)
 
 
 @page
 @require_http_methods(["GET", "POST"])
 def time_entry_form(request: SignedInRequest, pk: int) -> HttpResponse:
     """Log hours on one of the project's tasks."""
-    project = get_project(request.user, pk)
-    permissions.require(request.user, permissions.ADD, "projects.timeentry")
-    form = forms.TimeEntryForm(request.POST or None, user=request.user, project=project)
-
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.create_time_entry(
-                request.user, form.cleaned_data["task"], form.service_data()
-            )
-        except ValidationFailed as exc:
-            form.show_errors(exc)
-        else:
-            messages.success(request, _("Time logged."))
-            return redirect("projects:project_detail", pk=project.pk)
-    return _form_page(request, form, "time", project, None)
+    return _part_form(
+        request,
+        pk,
+        "time",
+        forms.TimeEntryForm,
+        lambda user, project, form: services.create_time_entry(
+            user, form.cleaned_data["task"], form.service_data()
+        ),
+        _("Time logged."),
+    )
 
 
 @page
