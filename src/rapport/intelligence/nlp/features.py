@@ -1,0 +1,39 @@
+"""Lexicon scores as model features, beside the n-grams.
+
+VADER knows thousands of English words and how negation, boosters and "but"
+shift them; a few hundred business messages cannot teach that. The classifier
+gets VADER's scores as three extra features and learns how far to trust them.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from sklearn.base import BaseEstimator, TransformerMixin
+
+
+@cache
+def _vader() -> Any:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return SentimentIntensityAnalyzer()
+
+
+class LexiconScores(TransformerMixin, BaseEstimator):
+    """VADER's compound, positive and negative scores of each text (stateless)."""
+
+    def fit(self, texts: Any, labels: Any = None) -> LexiconScores:
+        """Nothing to learn; here so the pipeline can fit."""
+        return self
+
+    def transform(self, texts: Any) -> Any:
+        """An (n, 3) sparse matrix of the scores."""
+        from scipy.sparse import csr_matrix
+
+        analyzer = _vader()
+        rows = []
+        for text in texts:
+            scores = analyzer.polarity_scores(text)
+            rows.append([scores["compound"], scores["pos"], scores["neg"]])
+        return csr_matrix(rows, shape=(len(rows), 3))
