@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from rapport.scheduling import Dependency, DepType, Task, WorkCalendar
@@ -12,6 +13,10 @@ from rapport.scheduling import Dependency, DepType, Task, WorkCalendar
 CALENDAR = WorkCalendar()  # China's 2026 holidays fall inside the random projects
 START = date(2026, 9, 7)  # a Monday three weeks before the national day
 ALL_TYPES = tuple(DepType)
+# Enough random projects to find the rare cases, few enough to take seconds.
+SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @dataclass

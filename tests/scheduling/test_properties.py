@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from itertools import pairwise
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from rapport.scheduling import CycleError, Dependency, DepType, find_cycle, schedule
 from tests.scheduling.strategies import (
     CALENDAR,
+    SETTINGS,
     START,
     Network,
     networks,
@@ -19,9 +20,6 @@ from tests.scheduling.strategies import (
     start_bound,
 )
 
-SETTINGS = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
 index = CALENDAR.index_of
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from rapport.scheduling import (
@@ -15,11 +15,8 @@ from rapport.scheduling import (
     suggest_fixes,
     weekly_load,
 )
-from tests.scheduling.strategies import CALENDAR, START, networks
+from tests.scheduling.strategies import CALENDAR, SETTINGS, START, networks
 
-SETTINGS = settings(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
 PEOPLE = ["li", "wang", "zhao"]
 
 
