@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 
 from rapport.projects import services
-from rapport.projects.models import Task
+from rapport.projects.models import Project, Task
 from tests.projects.pages.builders import build_project, schedule_project
 
 pytestmark = pytest.mark.django_db
@@ -208,3 +208,43 @@ def test_schedule_warnings_are_shown_in_words(client, pm):
     row = next(r for r in data["rows"] if r["kind"] == "task" and r["id"] == second.pk)
     assert "pinned before its predecessor" in row["warning"]
     assert data["calendar"]["unknown_years"] == [2027]
+
+
+def test_board_queries_do_not_grow_with_tasks(
+    client, pm, django_assert_max_num_queries
+):
+    small = schedule_project(build_project(pm, tasks=6, seed=13))
+    large = schedule_project(build_project(pm, tasks=80, seed=14))
+    client.force_login(pm)
+    client.get(reverse("projects:board", args=[small.pk]))
+    with django_assert_max_num_queries(20) as few:
+        client.get(reverse("projects:board", args=[small.pk]))
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("projects:board", args=[large.pk]))
+
+
+def test_risk_list_is_riskiest_first_and_bounded(
+    client, pm, other_pm, django_assert_max_num_queries
+):
+    # given two late projects of the team, one worth far more, and one elsewhere
+    small = schedule_project(build_project(pm, tasks=4, seed=15, name="Small job"))
+    big = schedule_project(build_project(pm, tasks=4, seed=16, name="Big job"))
+    theirs = schedule_project(build_project(other_pm, tasks=4, seed=17, name="Theirs"))
+    Project.objects.filter(pk=big.pk).update(contract_value=50_000_000)
+    for project in (small, big, theirs):  # each forecast two weeks late
+        Project.objects.filter(pk=project.pk).update(
+            planned_finish=project.forecast_finish - timedelta(days=14)
+        )
+        services.take_snapshot(Project.objects.get(pk=project.pk))
+        services.assess_risk(Project.objects.get(pk=project.pk))
+    client.force_login(pm)
+    client.get(reverse("projects:risks"))
+
+    # when the risk list is read
+    with django_assert_max_num_queries(20):
+        text = client.get(reverse("projects:risks")).content.decode()
+
+    # then the bigger contract comes first and the other team's is absent
+    assert text.index("Big job") < text.index("Small job")
+    assert "Theirs" not in text
