@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 
 import pytest
 
@@ -23,7 +24,7 @@ def _projects(owner, count, tasks=3):
     for _ in range(count):
         project = ProjectFactory(owner=owner)
         chain = [TaskFactory(project=project) for _ in range(tasks)]
-        for before, after in zip(chain, chain[1:], strict=False):
+        for before, after in pairwise(chain):
             DependencyFactory(predecessor=before, successor=after)
         for task in chain:
             AssignmentFactory(task=task, user=owner)

@@ -98,6 +98,11 @@ def open_projects(user: Any) -> QuerySet[Project]:
     return projects(user).filter(status__in=Project.OPEN_STATUSES)
 
 
+def open_projects_of_company(user: Any, company_id: int) -> QuerySet[Project]:
+    """A customer's open projects the user may see (with their project managers)."""
+    return open_projects(user).filter(company_id=company_id).order_by("id")
+
+
 def phases(user: Any) -> QuerySet[Phase]:
     return _inside(user, Phase.objects.select_related("project"))
 
@@ -475,9 +480,17 @@ def schedule_variance_estimate(
     slip = float(latest.schedule_variance_days) if latest else 0.0
     reasons = [{"factor": "schedule_variance_days", "value": slip}]
     pace = 0.0
-    if latest and latest.spi and 0 < latest.spi < 1 and latest.critical_path_days:
+    # Early in a project the pace says little; a very low SPI is capped so one
+    # slow first week does not project a delay of months.
+    if (
+        latest
+        and latest.spi
+        and 0 < latest.spi < 1
+        and latest.percent_complete >= 10
+        and latest.critical_path_days
+    ):
         remaining = latest.critical_path_days * (1 - latest.percent_complete / 100)
-        pace = remaining * (1 / latest.spi - 1)
+        pace = remaining * (1 / max(latest.spi, 0.5) - 1)
         reasons.append({"factor": "spi", "value": latest.spi})
     return DelayEstimate(
         days=max(slip, pace), estimator="schedule_variance", reasons=reasons
