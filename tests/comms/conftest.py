@@ -26,3 +26,13 @@ def customer(rep):
     ContactMethodFactory(contact=contact, kind="email", value="wang@customer.cn")
     ContactMethodFactory(contact=contact, kind="phone", value="13800138000")
     return contact
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages recorded by jobs are in the active language: English here, whatever
+    an earlier test's request left active in this thread."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

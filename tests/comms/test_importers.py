@@ -171,3 +171,16 @@ def test_huge_attachment_is_named_not_stored(upload):
     assert message.attachments[0]["name"] == "plan.pdf"
     assert message.attachments[0]["size"] > 7_900_000
     assert len(message.text) < 100
+
+
+def test_mbox_larger_than_one_commit_batch(upload, tmp_path):
+    path = tmp_path / "many.mbox"
+    box = mailbox_lib.mbox(str(path))
+    for n in range(150):
+        box.add(build_email(message_id=f"<many-{n}@x>", body=f"message {n}"))
+    box.flush()
+    box.close()
+
+    run = upload([("many.mbox", Path(path).read_bytes())])
+
+    assert (run.status, run.total, run.created_count) == ("succeeded", 150, 150)

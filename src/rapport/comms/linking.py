@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from rapport.comms.models import Message
 from rapport.comms.parsing import Incoming
@@ -66,7 +67,23 @@ def _from_thread(incoming: Incoming) -> Message | None:
     )
 
 
-def resolve(incoming: Incoming) -> Links:
+def _matches(
+    addresses: list[str], names: list[str], memo: dict[Any, Any] | None
+) -> list[dict[str, Any]]:
+    """Contacts matching the addresses, else the names; remembered in `memo`
+    (one import run), since the same people write many messages."""
+    key = (tuple(addresses), tuple(names))
+    if memo is not None and key in memo:
+        return [dict(row) for row in memo[key]]
+    rows = crm_selectors.message_links(addresses, []) if addresses else []
+    if not rows and names:
+        rows = crm_selectors.message_links([], names)
+    if memo is not None:
+        memo[key] = [dict(row) for row in rows]
+    return rows
+
+
+def resolve(incoming: Incoming, memo: dict[Any, Any] | None = None) -> Links:
     """The links of a message not yet stored (a few indexed queries)."""
     links = Links(
         deal_id=incoming.deal_id,
@@ -81,9 +98,7 @@ def resolve(incoming: Incoming) -> Links:
         links.project_id = links.project_id or parent.project_id
 
     addresses, names = counterpart(incoming)
-    rows = crm_selectors.message_links(addresses, []) if addresses else []
-    if not rows and names:
-        rows = crm_selectors.message_links([], names)
+    rows = _matches(addresses, names, memo)
     if incoming.company_id:
         rows = [r for r in rows if r["company_id"] == incoming.company_id]
     elif links.company_id:

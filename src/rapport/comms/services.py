@@ -56,18 +56,20 @@ def ingest(
     mailbox: Mailbox | None = None,
     source_import: Import | None = None,
     actor: Any = None,
+    memo: dict[Any, Any] | None = None,
 ) -> tuple[Message, bool]:
     """Store one message unless it is already stored; return it and whether it is new.
 
     `owner` is who the message belongs to when no company is found (the
-    mailbox owner or the person importing).
+    mailbox owner or the person importing); `memo` lets one import run reuse
+    the contact look-ups of earlier messages.
     """
     fingerprint = incoming.fingerprint()
     existing = Message.objects.filter(fingerprint=fingerprint).first()
     if existing is not None:
         return existing, False
 
-    links = resolve(incoming)
+    links = resolve(incoming, memo)
     message = Message(
         channel=incoming.channel,
         direction=incoming.direction,
@@ -97,7 +99,11 @@ def ingest(
         with transaction.atomic():
             message.save(force_insert=True)
             if links.contact_ids:
-                message.contacts.add(*links.contact_ids)
+                through = Message.contacts.through
+                through.objects.bulk_create(
+                    through(message_id=message.pk, contact_id=contact_id)
+                    for contact_id in links.contact_ids
+                )
             if source in (Source.API, Source.MANUAL):
                 record_audit(actor, AuditEntry.Action.CREATE, message)
             emit("message.received", message, {"id": message.pk}, actor=actor)

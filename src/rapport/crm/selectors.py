@@ -140,38 +140,15 @@ def kanban(
 
 
 def message_links(addresses: list[str], names: list[str]) -> list[dict[str, Any]]:
-    """Contacts whose e-mail/phone or name matches, with their company's scope and
-    open deal: what `comms` needs to link an incoming message (unscoped: the
-    message takes the scope of the company it is linked to)."""
-    found = list(
-        Contact.objects.filter(
-            models.Q(methods__value__in=[a for a in addresses if a])
-            | models.Q(name__in=[n for n in names if n])
-        )
-        .filter(company__isnull=False)
-        .values("id", "name", "company_id", "company__owner_id", "company__team_id")
-        .distinct()[:50]
-    )
-    company_ids = {row["company_id"] for row in found}
-    open_deals: dict[int, int] = {}
-    for deal_id, company_id in (
-        Deal.objects.filter(company_id__in=company_ids, closed_at__isnull=True)
-        .order_by("id")
-        .values_list("id", "company_id")
-    ):
-        open_deals[company_id] = deal_id
-    for row in found:
-        row["deal_id"] = open_deals.get(row["company_id"])
-    return found
-
-
-def message_links(addresses: list[str], names: list[str]) -> list[dict[str, Any]]:
     """Contacts whose e-mail/phone or name matches, with their company's scope
     and open deal, for linking an incoming message. Unscoped on purpose: the
     message takes the scope of the company it is linked to."""
     found = list(
         Contact.objects.filter(
-            models.Q(methods__value__in=[a for a in addresses if a])
+            models.Q(
+                methods__kind__in=["email", "phone"],  # uses the (kind, value) index
+                methods__value__in=[a for a in addresses if a],
+            )
             | models.Q(name__in=[n for n in names if n])
         )
         .filter(company__isnull=False)
