@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from rapport.core.errors import PreconditionFailed, ValidationFailed
@@ -84,7 +84,10 @@ def emit(
         payload={k: _plain(v) for k, v in (payload or {}).items()},
         actor_id=getattr(actor, "pk", None),
     )
-    transaction.on_commit(_enqueue_dispatch)
+    # One dispatch per transaction delivers all its events: a bulk import's
+    # thousand events must not queue a thousand tasks.
+    if not any(f is _enqueue_dispatch for _s, f, _r in connection.run_on_commit):
+        transaction.on_commit(_enqueue_dispatch)
     return event
 
 
