@@ -11,10 +11,11 @@ Debian's Chromium through Playwright:
   page served by the same process (the reference). The chart itself is SVG,
   which LCP does not count, so the time until gantt.js has drawn every bar
   (its 'gantt-drawn' mark) is printed too.
-- Dragging a critical task: from the mouse button's release to the new
-  schedule drawn and painted (the request, the reschedule of 500 tasks, the
-  redraw and the next frame), target 300 ms, beside a round trip to a tiny
-  static file from the same page (the reference).
+- Dragging a critical task, from the mouse button's release, target 300 ms,
+  beside a round trip to a tiny static file from the same page (the
+  reference): to the chart's own forward-pass preview painted, and to the
+  engine's schedule painted (the request, the saved reschedule of 500 tasks,
+  the redraw and the next frame).
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ DRAWN_SCRIPT = """() => {
   const mark = performance.getEntriesByName('gantt-drawn')[0];
   return mark ? mark.startTime : null;
 }"""
-# Resolves when the chart has answered a drag and the browser painted it.
+# Resolves, after a drag, with [preview painted, server's schedule painted] in ms
+# from the release of the mouse button.
 DRAG_SCRIPT = """([x0, y, dx]) => new Promise(resolve => {
   const root = document.querySelector('[data-gantt]');
   const body = document.querySelector('[data-gantt-body]');
@@ -61,15 +63,18 @@ DRAG_SCRIPT = """([x0, y, dx]) => new Promise(resolve => {
   body.dispatchEvent(new PointerEvent('pointermove', {...opts, clientX: x0 + dx / 2}));
   body.dispatchEvent(new PointerEvent('pointermove', {...opts, clientX: x0 + dx}));
   const released = performance.now();
+  let preview = null;
+  const painted = () => new Promise(done => requestAnimationFrame(() =>
+    requestAnimationFrame(() => done(performance.now() - released))));
   const seen = new MutationObserver(() => {
     if (root.dataset.busy === 'false') {
       seen.disconnect();
-      requestAnimationFrame(() => requestAnimationFrame(() =>
-        resolve(performance.now() - released)));
+      painted().then(full => resolve([preview, full]));
     }
   });
   seen.observe(root, {attributes: true, attributeFilter: ['data-busy']});
   body.dispatchEvent(new PointerEvent('pointerup', {...opts, clientX: x0 + dx}));
+  painted().then(ms => { preview = ms; });
 })"""
 FETCH_SCRIPT = """async url => {
   const t = performance.now();
@@ -188,12 +193,13 @@ def _lcp(context: Any, path: str, ready: str | None = None) -> tuple[float, Any]
     return lcp, drawn
 
 
-def _drag_once(page: Any, task_id: int, days: int) -> float:
+def _drag_once(page: Any, task_id: int, days: int) -> tuple[float, float]:
     bar = page.locator(f'g.gt[data-id="{task_id}"] .bar')
     bar.scroll_into_view_if_needed()
     box = bar.bounding_box()
     x0, y = box["x"] + 2, box["y"] + box["height"] / 2
-    return float(page.evaluate(DRAG_SCRIPT, [x0, y, days * 9]))
+    preview, full = page.evaluate(DRAG_SCRIPT, [x0, y, days * 9])
+    return float(preview), float(full)
 
 
 def _line(name: str, values: list[float], reference: list[float], target: int) -> str:
@@ -257,7 +263,10 @@ def main() -> int:
     print(_line("Gantt page LCP", [r[0] for r in runs], reference_lcp, LCP_TARGET_MS))
     drawn = [r[1] for r in runs if r[1] is not None]
     print(_line("Gantt chart drawn (all bars)", drawn, reference_lcp, LCP_TARGET_MS))
-    print(_line("drag -> new schedule painted", drags, round_trips, DRAG_TARGET_MS))
+    previews = [d[0] for d in drags]
+    print(_line("drag -> preview painted", previews, round_trips, DRAG_TARGET_MS))
+    full = [d[1] for d in drags]
+    print(_line("drag -> engine's schedule painted", full, round_trips, DRAG_TARGET_MS))
     print(f"(the chart's own figure for the last drag, request to redraw: {moved} ms)")
     return 0
 

@@ -96,6 +96,8 @@ def test_dragging_a_critical_task_moves_successors_and_the_finish(
     assert any(after[s] > before[s] for s in successors)
     finish_after = page.locator("[data-gantt-finish]").inner_text()
     assert finish_after > finish_before
+    # the preview shown while the server worked predicted the same finish
+    assert page.get_attribute("[data-gantt]", "data-preview-finish") == finish_after
     moved_bar = page.locator(f'g.gt[data-id="{task.pk}"]')
     expect(moved_bar).to_have_class(re.compile(r"\bmoved\b"))
     assert float(moved_bar.locator(".bar").get_attribute("x")) > x_before
@@ -193,3 +195,37 @@ def test_the_chart_in_chinese_and_on_a_phone(browser, live_server, pm, project):
         page.screenshot(path="test-artifacts/gantt-zh-phone.png", full_page=True)
     finally:
         context.close()
+
+
+def test_the_preview_matches_the_engine_on_every_kind_of_link(page, signed_in, pm):
+    # given a project with links of all four types, lags, a pinned task and a
+    # "start no earlier than" date
+    built = build_project(pm, tasks=24, seed=21)
+    links = list(Dependency.objects.filter(project=built).order_by("id"))
+    for k, link in enumerate(links[::3]):
+        link.type = ["SF", "FF", "SS", "FS"][k % 4]
+        link.lag = [-1, 0, 2, 1][k % 4]
+        link.save(update_fields=["type", "lag"])
+    tasks = list(Task.objects.filter(project=built).order_by("position"))
+    Task.objects.filter(pk=tasks[9].pk).update(
+        scheduling="manual", pinned_start=built.start_date + timedelta(days=15)
+    )
+    Task.objects.filter(pk=tasks[5].pk).update(
+        constraint="snet", constraint_date=built.start_date + timedelta(days=22)
+    )
+    project = schedule_project(built)
+    signed_in(pm)
+    _open_chart(page, project)
+    form = page.locator("[data-gantt-move-form]")
+
+    # when several tasks are moved and stretched through the form
+    for task, change in ((tasks[0], 3), (tasks[3], 1), (tasks[7], 2), (tasks[2], 4)):
+        duration = max(1, Task.objects.get(pk=task.pk).duration_days + change)
+        page.get_by_label("Task", exact=True).select_option(str(task.pk))
+        page.get_by_label("Duration (working days)").fill(str(duration))
+        with page.expect_response(lambda r: "/gantt/move/" in r.url):
+            form.get_by_role("button", name="Move", exact=True).click()
+        expect(page.locator("[data-gantt]")).to_have_attribute("data-busy", "false")
+
+        # then the preview had every task where the engine put it
+        assert page.get_attribute("[data-gantt]", "data-preview-misses") == "0"

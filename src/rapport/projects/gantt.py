@@ -34,6 +34,9 @@ TASK_FIELDS = (
     "percent_complete",
     "status",
     "scheduling",
+    "pinned_start",
+    "constraint",
+    "constraint_date",
     "is_milestone",
     "start",
     "finish",
@@ -101,6 +104,10 @@ def _task_row(task: Task, fallback: date, base: BaselineTask | None) -> dict[str
         "percent": task.percent_complete,
         "status": task.status,
         "manual": task.scheduling == Task.Scheduling.MANUAL,
+        "pinned": _iso(task.pinned_start),
+        "snet": _iso(task.constraint_date)
+        if task.constraint == Task.Constraint.SNET
+        else None,
         "baseline_start": _iso(base.start) if base else None,
         "baseline_finish": _iso(base.finish) if base else None,
         "version": task.version,

@@ -148,6 +148,7 @@
     });
     state.origin = day(data.range.from);
     state.end = day(data.range.to);
+    ordinals = null;
   }
 
   // --- drawing ----------------------------------------------------------------
@@ -428,7 +429,7 @@
 
   // --- after a move: animate from where each bar was -------------------------
 
-  function showMoves(moves, oldFinish) {
+  function showMoves(moves, oldFinish, slide) {
     var svg = body.querySelector("[data-gantt-svg]");
     var groups = [];
     moves.forEach(function (move) {
@@ -436,10 +437,12 @@
       if (!g) {
         return;
       }
-      var shift = x(day(move.old_start)) - x(day(move.new_start));
       g.classList.add("moved");
-      g.style.transform = "translateX(" + shift + "px)";
-      groups.push(g);
+      if (slide) {
+        var shift = x(day(move.old_start)) - x(day(move.new_start));
+        g.style.transform = "translateX(" + shift + "px)";
+        groups.push(g);
+      }
     });
     var line = svg.querySelector("[data-gantt-finish-line]");
     var finish = state.data.project.finish;
@@ -458,6 +461,163 @@
         });
       });
     });
+  }
+
+  // --- preview: the forward pass, while the server reschedules ----------------
+  // The same rule as the engine's forward pass (rapport.scheduling): a task
+  // starts at the latest of the project start, its "start no earlier than" and
+  // what each predecessor asks (start + weight, in working days); a pinned task
+  // keeps its start. The server's answer replaces the preview.
+
+  var ordinals = null;
+  var lastPreview = null;
+
+  function buildOrdinals() {
+    var base = state.origin - 60;
+    var days = [];
+    var kOfDay = [];
+    for (var n = base; n <= state.end + 2200; n += 1) {
+      kOfDay.push(days.length);
+      if (isWorkday(n)) {
+        days.push(n);
+      }
+    }
+    ordinals = { base: base, days: days, kOfDay: kOfDay };
+  }
+
+  function ordinal(n) {
+    var k = n - ordinals.base;
+    return ordinals.kOfDay[Math.max(0, Math.min(k, ordinals.kOfDay.length - 1))];
+  }
+
+  function dayOf(i) {
+    return ordinals.days[Math.max(0, Math.min(i, ordinals.days.length - 1))];
+  }
+
+  function forwardPass(changedId, start, duration) {
+    if (!ordinals) {
+      buildOrdinals();
+    }
+    var ids = Object.keys(state.byId);
+    var dur = {};
+    var early = {};
+    var bound = {};
+    var waiting = {};
+    var succs = {};
+    var origin = ordinal(day(state.data.project.start));
+    ids.forEach(function (id) {
+      var row = state.byId[id];
+      dur[id] = row.duration;
+      waiting[id] = 0;
+      succs[id] = [];
+      var pinned = row.manual ? day(row.pinned || row.start) : null;
+      var snet = row.snet ? day(row.snet) : null;
+      if (id === String(changedId)) {
+        if (duration !== null) {
+          dur[id] = duration;
+        }
+        if (start !== null) {
+          if (row.manual) {
+            pinned = start;
+          } else {
+            snet = start;
+          }
+        }
+      }
+      if (pinned !== null) {
+        early[id] = ordinal(pinned);
+      }
+      bound[id] = snet !== null ? Math.max(origin, ordinal(snet)) : origin;
+    });
+    state.data.deps.forEach(function (dep) {
+      var p = String(dep.from);
+      var q = String(dep.to);
+      if (!(p in dur) || !(q in dur)) {
+        return;
+      }
+      var weight = dep.lag;
+      if (dep.type === "FS") {
+        weight += dur[p];
+      } else if (dep.type === "FF") {
+        weight += dur[p] - dur[q];
+      } else if (dep.type === "SF") {
+        weight += 1 - dur[q];
+      }
+      succs[p].push([q, weight]);
+      waiting[q] += 1;
+    });
+    var order = ids.filter(function (id) { return waiting[id] === 0; });
+    for (var k = 0; k < order.length; k += 1) {
+      var i = order[k];
+      var at = state.byId[i].manual ? early[i] : bound[i];
+      early[i] = at;
+      succs[i].forEach(function (link) {
+        var j = link[0];
+        bound[j] = Math.max(bound[j], at + link[1]);
+        waiting[j] -= 1;
+        if (waiting[j] === 0) {
+          order.push(j);
+        }
+      });
+    }
+    var result = {};
+    var finish = -Infinity;
+    ids.forEach(function (id) {
+      var span = dur[id] > 0 ? dur[id] - 1 : 0;
+      var s = dayOf(early[id]);
+      var f = dayOf(early[id] + span);
+      result[id] = { s: s, f: f };
+      finish = Math.max(finish, f);
+    });
+    return { tasks: result, finish: finish };
+  }
+
+  // Show the forward pass's dates at once: bars slide, the finish changes.
+  function showPreview(changedId, start, duration) {
+    var predicted;
+    try {
+      predicted = forwardPass(changedId, start, duration);
+    } catch (_e) {
+      return false;
+    }
+    var svg = body.querySelector("[data-gantt-svg]");
+    Object.keys(predicted.tasks).forEach(function (id) {
+      var row = state.byId[id];
+      var now = predicted.tasks[id];
+      if (now.s === row.s && now.f === row.f) {
+        return;
+      }
+      var g = svg.querySelector('g.gt[data-id="' + id + '"]');
+      if (!g) {
+        return;
+      }
+      g.classList.add("preview", "sliding");
+      g.style.transform = "translateX(" + (x(now.s) - x(row.s)) + "px)";
+      var bar = g.querySelector(".bar");
+      if (bar) {
+        bar.setAttribute("width", Math.max(2, x(now.f + 1) - x(now.s)));
+      }
+    });
+    if (finishOut) {
+      finishOut.textContent = iso(predicted.finish);
+    }
+    performance.mark("gantt-preview-shown");
+    root.dataset.previewFinish = iso(predicted.finish);
+    lastPreview = predicted;
+    return true;
+  }
+
+  // How many tasks the preview placed elsewhere than the engine did.
+  function previewMisses() {
+    var misses = 0;
+    Object.keys(lastPreview.tasks).forEach(function (id) {
+      var row = state.byId[id];
+      var guess = lastPreview.tasks[id];
+      if (row && (row.s !== guess.s || row.f !== guess.f)) {
+        misses += 1;
+      }
+    });
+    return misses;
   }
 
   // --- sending a move ----------------------------------------------------------
@@ -483,6 +643,11 @@
     root.dataset.busy = "true";
     showError("");
     performance.mark("gantt-move-sent");
+    var previewed = showPreview(
+      taskId,
+      start ? day(start) : null,
+      duration !== null && duration !== undefined ? Number(duration) : null
+    );
     return fetch(root.dataset.moveUrl, {
       method: "POST",
       headers: { "Accept": "application/json", "X-CSRFToken": csrfToken() },
@@ -495,12 +660,15 @@
     }).then(function (answer) {
       if (answer.gantt) {
         load(answer.gantt);
+        if (previewed && answer.ok) {
+          root.dataset.previewMisses = String(previewMisses());
+        }
       }
       draw();
       if (!answer.ok) {
         showError(answer.error || root.dataset.textFailed);
       } else {
-        showMoves(answer.moves || [], oldFinish);
+        showMoves(answer.moves || [], oldFinish, !previewed);
         var text = fmt(root.dataset.textMoved || "", { count: (answer.moves || []).length });
         if (oldFinish !== state.data.project.finish) {
           text += " " + fmt(root.dataset.textFinish || "", { old: oldFinish, new: state.data.project.finish });
