@@ -7,10 +7,11 @@ products and competitors a message mentions.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+
+from rapport.intelligence.nlp.matching import PhraseMatcher
 
 Names = Mapping[str, Iterable[str]] | Iterable[str]
 
@@ -68,37 +69,23 @@ class DomainDictionary:
         )
 
     @cached_property
-    def _lookup(self) -> dict[str, tuple[str, str]]:
-        lookup: dict[str, tuple[str, str]] = {}
+    def _matcher(self) -> PhraseMatcher[tuple[str, str]]:
+        spellings: dict[str, tuple[str, str]] = {}
         for kind in KINDS:
             for name, aliases in self._names[kind].items():
                 for alias in aliases:
-                    lookup.setdefault(alias.casefold(), (kind, name))
-        return lookup
-
-    @cached_property
-    def _pattern(self) -> re.Pattern[str] | None:
-        aliases = sorted(self._lookup, key=len, reverse=True)
-        if not aliases:
-            return None
-        # Latin spellings only match as whole words ("Ace" is not in "space").
-        parts = [
-            rf"(?<![a-z0-9]){re.escape(a)}(?![a-z0-9])"
-            if a[-1:].isascii()
-            else re.escape(a)
-            for a in aliases
-        ]
-        return re.compile("|".join(parts), re.IGNORECASE)
+                    spellings.setdefault(alias, (kind, name))
+        return PhraseMatcher(spellings)
 
     def find(self, text: str) -> list[Mention]:
-        """Every mention in the text, in order, longest spelling first."""
-        if self._pattern is None:
-            return []
-        found = []
-        for match in self._pattern.finditer(text):
-            kind, name = self._lookup[match.group(0).casefold()]
-            found.append(Mention(kind, name, match.start()))
-        return found
+        """Every mention in the text, in order, longest spelling first.
+
+        Latin spellings match whole words only ("Ace" is not in "space").
+        """
+        return [
+            Mention(match.value[0], match.value[1], match.start)
+            for match in self._matcher.find(text)
+        ]
 
     def fingerprint(self) -> tuple[str, ...]:
         """A key that changes when any spelling changes."""

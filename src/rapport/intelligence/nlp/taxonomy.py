@@ -8,12 +8,13 @@ pass its own with `Taxonomy.from_dict`.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
+
+from rapport.intelligence.nlp.matching import PhraseMatcher
 
 DATA = Path(__file__).parent / "data"
 
@@ -78,32 +79,18 @@ class Taxonomy:
         return iter(self.topics.values())
 
     @cached_property
-    def _pattern(self) -> tuple[re.Pattern[str], tuple[str, ...]]:
+    def _matcher(self) -> PhraseMatcher[str]:
         owner: dict[str, str] = {}
         for topic in self.topics.values():
             for cue in topic.cues:
                 owner.setdefault(cue, topic.key)
-        cues = sorted(owner, key=len, reverse=True)
-        parts = []
-        for cue in cues:
-            escaped = re.escape(cue).replace(r"\ ", r"\s+")
-            if cue.isascii():
-                # English cues match whole words, with the usual inflections.
-                escaped = rf"\b{escaped}(?:s|es|ed|d|ing)?\b"
-            parts.append(f"({escaped})")
-        return re.compile("|".join(parts), re.IGNORECASE), tuple(
-            owner[cue] for cue in cues
-        )
+        return PhraseMatcher(owner, inflect=True)
 
     def find(self, text: str) -> list[str]:
         """Keys of the topics the text mentions, most mentioned first."""
-        if not self.topics:
-            return []
-        pattern, keys = self._pattern
         counts: dict[str, int] = {}
-        for match in pattern.finditer(text):
-            key = keys[(match.lastindex or 1) - 1]
-            counts[key] = counts.get(key, 0) + 1
+        for match in self._matcher.find(text):
+            counts[match.value] = counts.get(match.value, 0) + 1
         return sorted(counts, key=lambda key: -counts[key])
 
 
