@@ -248,3 +248,34 @@ def test_risk_list_is_riskiest_first_and_bounded(
     # then the bigger contract comes first and the other team's is absent
     assert text.index("Big job") < text.index("Small job")
     assert "Theirs" not in text
+
+
+def test_company_and_deal_pages_show_their_projects(client, pm, manager, project):
+    from tests.factories import DealFactory
+
+    deal = DealFactory(owner=manager, company=project.company)
+    Project.objects.filter(pk=project.pk).update(deal=deal)
+    client.force_login(manager)
+
+    company_page = client.get(
+        reverse("crm:company_detail", args=[project.company_id])
+    ).content.decode()
+    deal_page = client.get(reverse("crm:deal_detail", args=[deal.pk])).content.decode()
+
+    gantt = reverse("projects:gantt", args=[project.pk])
+    assert project.name in company_page and gantt in company_page
+    assert project.name in deal_page and gantt in deal_page
+
+
+def test_company_page_hides_projects_outside_the_viewers_scope(
+    client, make_user, project
+):
+    rep = make_user("sales_rep")  # sees own records only
+    project.company.owner = rep
+    project.company.save(update_fields=["owner"])
+    client.force_login(rep)
+
+    page = client.get(reverse("crm:company_detail", args=[project.company_id]))
+
+    assert page.status_code == 200
+    assert reverse("projects:gantt", args=[project.pk]) not in page.content.decode()
