@@ -105,7 +105,7 @@ def _read(
         if mention.name not in named[mention.kind]:
             named[mention.kind].append(mention.name)
 
-    words = extract(body, domain_words=dictionary.words, limit=MAX_KEYWORDS)
+    words = extract(body, domain=dictionary, limit=MAX_KEYWORDS)
     keywords = list(
         dict.fromkeys(
             [*named["products"], *named["competitors"], *words.phrases, *words.keywords]

@@ -69,6 +69,11 @@ class DomainDictionary:
         )
 
     @cached_property
+    def folded(self) -> frozenset[str]:
+        """Every spelling, case-folded, to weigh keywords that are names."""
+        return frozenset(word.casefold() for word in self.words)
+
+    @cached_property
     def _matcher(self) -> PhraseMatcher[tuple[str, str]]:
         spellings: dict[str, tuple[str, str]] = {}
         for kind in KINDS:

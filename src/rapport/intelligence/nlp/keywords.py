@@ -10,12 +10,14 @@ are the phrases that follow a request cue such as 需要, 希望, "we need".
 from __future__ import annotations
 
 import re
+import weakref
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from rapport.intelligence.nlp.dictionary import DomainDictionary
 
 DATA = Path(__file__).parent / "data"
 
@@ -62,13 +64,17 @@ class Segmenter:
         self._tokenizer = jieba.Tokenizer()
         self._tokenizer.initialize()
         self._known: set[str] = set()
+        self._learned: weakref.WeakSet[DomainDictionary] = weakref.WeakSet()
 
-    def learn(self, words: Iterable[str]) -> None:
-        """Keep these spellings whole from now on (idempotent)."""
-        for word in words:
+    def learn(self, domain: DomainDictionary) -> None:
+        """Keep the dictionary's Chinese spellings whole from now on (once each)."""
+        if domain in self._learned:
+            return
+        for word in domain.words:
             if word not in self._known and HAN.search(word):
                 self._tokenizer.add_word(word, freq=100_000)
-            self._known.add(word)
+                self._known.add(word)
+        self._learned.add(domain)
 
     def cut(self, text: str) -> list[str]:
         """Words of a text; English words come back whole."""
@@ -105,14 +111,16 @@ def _weight(token: str, idf: dict[str, float], median: float) -> float:
     return median * min(1.0, 0.4 + 0.1 * len(token))
 
 
-def extract(text: str, *, domain_words: Iterable[str] = (), limit: int = 8) -> Keywords:
+def extract(
+    text: str, *, domain: DomainDictionary | None = None, limit: int = 8
+) -> Keywords:
     """Keywords, key phrases and needs of one text, best first."""
     seg = segmenter()
     stop = _stopwords()
     idf, median = _idf()
-    domain_words = tuple(domain_words)
-    seg.learn(domain_words)
-    domain = {w.casefold() for w in domain_words}
+    if domain is not None:
+        seg.learn(domain)
+    names = domain.folded if domain is not None else frozenset()
 
     clauses = [c for c in CLAUSE.split(text) if c and c.strip()]
     scores: defaultdict[str, float] = defaultdict(float)
@@ -124,7 +132,7 @@ def extract(text: str, *, domain_words: Iterable[str] = (), limit: int = 8) -> K
             if token and _is_content(token, stop):
                 key = token.casefold()
                 spelled.setdefault(key, token)
-                boost = 3.0 if key in domain else 1.0
+                boost = 3.0 if key in names else 1.0
                 scores[key] += _weight(token, idf, median) * boost
                 run.append(token)
                 continue

@@ -32,7 +32,9 @@ class PhraseMatcher(Generic[Value]):
     """Every phrase → value; `find` returns the longest matches, in text order."""
 
     def __init__(self, phrases: Mapping[str, Value], *, inflect: bool = False) -> None:
-        self._by_char: dict[str, list[tuple[str, Value]]] = defaultdict(list)
+        # Chinese phrases by their first two characters (one, for one-character
+        # phrases): a text is checked only against phrases it could contain.
+        self._by_prefix: dict[str, list[tuple[str, Value]]] = defaultdict(list)
         self._words: dict[tuple[str, ...], Value] = {}
         for phrase, value in phrases.items():
             key = phrase.casefold().strip()
@@ -41,7 +43,7 @@ class PhraseMatcher(Generic[Value]):
             if key.isascii():
                 self._add_words(key, value, inflect)
             else:
-                self._by_char[key[0]].append((key, value))
+                self._by_prefix[key[:2]].append((key, value))
         self._longest = max((len(k) for k in self._words), default=0)
 
     def _add_words(self, key: str, value: Value, inflect: bool) -> None:
@@ -57,8 +59,9 @@ class PhraseMatcher(Generic[Value]):
         """Non-overlapping matches, longest first where two start together."""
         lowered = text.casefold()
         found: list[Match[Value]] = []
-        for char in set(lowered) & self._by_char.keys():
-            for key, value in self._by_char[char]:
+        prefixes = {lowered[i : i + 2] for i in range(len(lowered))}
+        for prefix in prefixes & self._by_prefix.keys():
+            for key, value in self._by_prefix[prefix]:
                 start = lowered.find(key)
                 while start >= 0:
                     found.append(Match(start, len(key), value))
