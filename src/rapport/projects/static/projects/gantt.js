@@ -887,9 +887,10 @@
     .then(function (data) {
       load(data);
       draw();
+      // Today a third of the way in, when today is on the chart; else its start.
       var today = day(data.project.today);
-      var focus = today > state.origin && today < state.end ? today - 7 : state.origin;
-      body.scrollLeft = Math.max(0, x(focus));
+      var inside = today > state.origin && today < state.end;
+      body.scrollLeft = inside ? Math.max(0, x(today) - body.clientWidth / 3) : 0;
       head.scrollLeft = body.scrollLeft;
       syncForm();
       root.dataset.ready = "true";
