@@ -184,3 +184,13 @@ def test_mbox_larger_than_one_commit_batch(upload, tmp_path):
     run = upload([("many.mbox", Path(path).read_bytes())])
 
     assert (run.status, run.total, run.created_count) == ("succeeded", 150, 150)
+
+
+def test_mail_sent_from_the_importers_address_is_outbound(upload, rep, customer):
+    raw = build_email(
+        sender=f"Rep <{rep.email.upper()}>", to="wang@customer.cn", message_id="<o@x>"
+    )
+    upload([("sent.eml", raw)])
+    message = Message.objects.get()
+    assert message.direction == "outbound"
+    assert message.company_id == customer.company_id

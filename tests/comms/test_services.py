@@ -154,3 +154,24 @@ def test_selectors_for_analysis(customer, manager):
     assert [m["id"] for m in selectors.messages_between()] == [message.pk]
     selectors.set_language(message.pk, "zh")
     assert Message.objects.get(pk=message.pk).language == "zh"
+
+
+def test_message_links_the_companys_open_project(customer, manager):
+    from tests.projects.factories import ProjectFactory
+
+    project = ProjectFactory(owner=customer.owner, company=customer.company)
+    message, _ = services.ingest(
+        parse_email(build_email()), owner=manager, source="upload"
+    )
+    assert message.project_id == project.pk
+
+
+def test_no_project_is_guessed_among_several(customer, manager):
+    from tests.projects.factories import ProjectFactory
+
+    ProjectFactory(owner=customer.owner, company=customer.company)
+    ProjectFactory(owner=customer.owner, company=customer.company)
+    message, _ = services.ingest(
+        parse_email(build_email()), owner=manager, source="upload"
+    )
+    assert message.project_id is None

@@ -117,12 +117,24 @@ def _store_all(
             return
 
 
+def _own_addresses(run: Import) -> set[str]:
+    """Addresses whose mail is ours: sent by the importer or the mailbox."""
+    own = {getattr(run.owner, "email", "") or ""}
+    if run.mailbox is not None and "@" in run.mailbox.username:
+        own.add(run.mailbox.username)
+    return {a.lower() for a in own if a}
+
+
 def _store_one(
     run: Import, label: str, read: Any, source: str, memo: dict[Any, Any]
 ) -> None:
     run.total += 1
     try:
         incoming = read()
+        if incoming.channel == "email" and incoming.sender_address in memo.setdefault(
+            "own", _own_addresses(run)
+        ):
+            incoming.direction = "outbound"
         _, created = services.ingest(
             incoming,
             owner=run.owner,

@@ -3,7 +3,8 @@
 In order: links given explicitly (API, CSV columns); the thread (a reply
 inherits the links of the message it answers); the counterpart's e-mail address
 or phone number (the sender of an inbound message, the recipients of an
-outbound one); and last the counterpart's name when no address matched.
+outbound one); and last the counterpart's name when no address matched. The
+project is the company's open project (the deal's, if it has several).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from rapport.comms.models import Message
@@ -83,6 +85,35 @@ def _matches(
     return rows
 
 
+# Linking is the system's work, not a person's: it reads the projects app
+# through its selectors as an actor that sees everything.
+_SYSTEM = SimpleNamespace(
+    pk=None, role="admin", data_scope="all", team_id=None, is_active=True
+)
+
+
+def _open_project(
+    company_id: int, deal_id: int | None, memo: dict[Any, Any] | None
+) -> int | None:
+    """The company's open project (the deal's, when it has several), or None."""
+    key = ("project", company_id, deal_id)
+    if memo is not None and key in memo:
+        return memo[key]  # type: ignore[no-any-return]
+    from rapport.projects import selectors as project_selectors
+
+    rows = list(
+        project_selectors.open_projects_of_company(_SYSTEM, company_id).values_list(
+            "id", "deal_id"
+        )[:20]
+    )
+    found = next((pid for pid, did in rows if deal_id and did == deal_id), None)
+    if found is None and len(rows) == 1:
+        found = rows[0][0]
+    if memo is not None:
+        memo[key] = found
+    return found
+
+
 def resolve(incoming: Incoming, memo: dict[Any, Any] | None = None) -> Links:
     """The links of a message not yet stored (a few indexed queries)."""
     links = Links(
@@ -112,4 +143,6 @@ def resolve(incoming: Incoming, memo: dict[Any, Any] | None = None) -> Links:
         links.team_id = first["company__team_id"]
         links.deal_id = links.deal_id or first["deal_id"]
     links.contact_ids = sorted({*links.contact_ids, *(r["id"] for r in rows)})
+    if links.company_id and not links.project_id:
+        links.project_id = _open_project(links.company_id, links.deal_id, memo)
     return links
