@@ -15,9 +15,9 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -173,6 +173,40 @@ def _schedule_values(result: ScheduleResult, task_id: int) -> dict[str, Any]:
     }
 
 
+def write_schedule(changed: list[tuple[int, dict[str, Any]]]) -> None:
+    """Write computed schedule fields: one UPDATE statement run for many rows.
+
+    `bulk_update` builds a CASE expression per field and row, which costs far
+    more than the database for a few hundred tasks; one parameterised UPDATE
+    sent with executemany does not. Versions are left alone on purpose.
+    """
+    if not changed:
+        return
+    ops = connection.ops
+    fields = [
+        cast(models.Field, Task._meta.get_field(name)) for name in Task.SCHEDULE_FIELDS
+    ]
+    sets = ", ".join(f"{ops.quote_name(str(f.column))} = %s" for f in fields)
+    table = ops.quote_name(Task._meta.db_table)
+    # Only quoted table and column names are interpolated; values are parameters.
+    sql = f"UPDATE {table} SET {sets} WHERE {ops.quote_name('id')} = %s"  # noqa: S608
+    dates = {f.name for f in fields if isinstance(f, models.DateField)}
+    params = [
+        (
+            *(
+                ops.adapt_datefield_value(values[name])
+                if name in dates
+                else values[name]
+                for name in Task.SCHEDULE_FIELDS
+            ),
+            pk,
+        )
+        for pk, values in changed
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
 def warnings_of(result: ScheduleResult) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = [
         {
@@ -224,10 +258,10 @@ def reschedule(
     for task_id, row in before.items():
         values = _schedule_values(result, task_id)
         if any(row[name] != value for name, value in values.items()):
-            changed.append(Task(id=task_id, **values))
+            changed.append((task_id, values))
         if (row["start"], row["finish"]) != (values["start"], values["finish"]):
             moves.append((task_id, row, values))
-    Task.objects.bulk_update(changed, list(Task.SCHEDULE_FIELDS), batch_size=500)
+    write_schedule(changed)
 
     warnings = warnings_of(result)
     now = began_at
