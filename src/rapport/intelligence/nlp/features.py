@@ -7,10 +7,39 @@ gets VADER's scores as three extra features and learns how far to trust them.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
 from sklearn.base import BaseEstimator, TransformerMixin
+
+
+NEGATOR = re.compile(
+    r"^(?:not|no|never|none|nothing|nobody|nowhere|neither|nor|without|hardly|"
+    r"barely|cannot|.*n't)$"
+)
+SCOPE_END = re.compile(r"^[.,;:!?，。；：！？]$|^(?:but|however|although|though)$")
+TOKEN = re.compile(r"[a-z][a-z']*|[.,;:!?，。；：！？]")
+
+
+def mark_negation(text: str) -> str:
+    """Prefix "neg_" to English words after a negator, up to the clause's end.
+
+    "we are not happy with it" becomes "we are not neg_happy neg_with neg_it",
+    so that the word n-grams tell "happy" from "not happy". Used as the word
+    vectorizer's preprocessor; the text is already normalised.
+    """
+    marked = []
+    negated = False
+    for token in TOKEN.findall(text):
+        if SCOPE_END.match(token):
+            negated = False
+        elif negated:
+            token = f"neg_{token}"
+        elif NEGATOR.match(token):
+            negated = True
+        marked.append(token)
+    return " ".join(marked)
 
 
 @cache

@@ -23,7 +23,20 @@ MODEL_PATH = DATA / "sentiment.skops"
 LABELS = ("negative", "neutral", "positive")
 MAX_CHARS = 2000
 SPACES = re.compile(r"\s+")
-ENGLISH_TOKEN = r"(?u)\b[a-zA-Z][a-zA-Z']+\b"
+ENGLISH_TOKEN = r"(?u)\b[a-zA-Z][a-zA-Z'_]+\b"
+# Two negations that cancel: "并非不满意" reads as "满意", "not unhappy" as
+# "happy". Character n-grams cannot see that; rewriting it first lets them.
+DOUBLE_NEGATION = (
+    (re.compile(r"(?:并非|并不是|不是|并没有|没有|绝非|谈不上|毫无)不满(?!意)"), "满意"),
+    (re.compile(r"(?:并非|并不是|不是|并没有|没有|绝非|不能说|谈不上)(?=不|没)[不没]有?"), ""),
+    (
+        re.compile(
+            r"\b(?:not|never|hardly)\s+(?:at\s+all\s+)?"
+            r"(?:un(?!der|til|less|ion|ique|it|iversal|iform|ited|ified)|dis(?=satisf|pleas))"
+        ),
+        "",
+    ),
+)
 
 # Everything a sentiment model file may contain; anything else is refused.
 TRUSTED_TYPES = [
@@ -41,6 +54,7 @@ TRUSTED_TYPES = [
     "sklearn.pipeline.FeatureUnion",
     "sklearn.pipeline.Pipeline",
     "rapport.intelligence.nlp.features.LexiconScores",
+    "rapport.intelligence.nlp.features.mark_negation",
 ]
 
 
@@ -60,6 +74,8 @@ class Sentiment:
 def normalize(text: str) -> str:
     """Full-width to half-width, lower case, single spaces, at most 2,000 chars."""
     text = unicodedata.normalize("NFKC", text[: MAX_CHARS * 2]).lower()
+    for pattern, replacement in DOUBLE_NEGATION:
+        text = pattern.sub(replacement, text)
     return SPACES.sub(" ", text).strip()[:MAX_CHARS]
 
 
@@ -74,7 +90,7 @@ def build_pipeline(*, c: float = 1.0) -> Any:
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, Pipeline
 
-    from rapport.intelligence.nlp.features import LexiconScores
+    from rapport.intelligence.nlp.features import LexiconScores, mark_negation
 
     def hashed(**options: Any) -> Pipeline:
         vectorizer = HashingVectorizer(
@@ -91,6 +107,7 @@ def build_pipeline(*, c: float = 1.0) -> Any:
                 "words",
                 hashed(
                     analyzer="word",
+                    preprocessor=mark_negation,
                     token_pattern=ENGLISH_TOKEN,
                     ngram_range=(1, 2),
                     n_features=2**16,

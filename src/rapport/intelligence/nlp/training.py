@@ -95,7 +95,11 @@ def vader_file() -> Path:
 
 
 def vader_rows() -> Iterator[Row]:
-    """Clearly polar English words of the VADER lexicon, as one-word texts."""
+    """Clearly polar English words of the VADER lexicon, as one-word texts.
+
+    A positive word also comes negated ("not helpful") as a negative text; a
+    negated negative word is left out, since "not bad" is not praise.
+    """
     with vader_file().open(encoding="utf-8") as handle:
         for line in handle:
             word, valence, *_ = line.split("\t")
@@ -103,6 +107,8 @@ def vader_rows() -> Iterator[Row]:
                 continue
             label = "positive" if float(valence) > 0 else "negative"
             yield Row(f"vader-{word}", word, label, "vader")
+            if label == "positive":
+                yield Row(f"vader-not-{word}", f"not {word}", "negative", "vader")
 
 
 def business_file(name: str) -> Path:
