@@ -24,7 +24,7 @@ register(
     Task,
     title=lambda t: t.name,
     text=lambda t: _join(t.name, t.project.code, t.project.name, t.description[:1000]),
-    url=lambda pk: f"/projects/tasks/{pk}/",
+    url=lambda pk: f"/projects/tasks/{pk}/edit/",
     label=_("Task"),
     select_related=("project",),
 )
