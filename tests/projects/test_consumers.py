@@ -68,3 +68,14 @@ def test_a_deal_moved_back_to_open_gets_no_project(rep):
     deliver_pending()
 
     assert not Project.objects.filter(deal=deal).exists()
+
+
+def test_the_project_manager_is_told_in_their_language(rep, make_user):
+    pm = make_user("project_manager", language="zh-hans")
+    deal = DealFactory(owner=rep, title="仓储自动化")
+
+    _win(rep, deal)
+
+    note = Notification.objects.get(recipient=pm, kind="project.created")
+    assert note.title == "新项目：仓储自动化"
+    assert "赢单商机已转为项目" in note.body
