@@ -47,3 +47,45 @@ def test_message_list_and_filter(page, signed_in, rep):
     page.get_by_label("channel").select_option("call")
     expect(page.get_by_role("link", name="交付延期的投诉")).to_have_count(0)
     expect(page.get_by_role("link", name="Call about pricing")).to_be_visible()
+
+
+def test_csv_import_shows_row_errors_and_the_company_panel(
+    page, signed_in, rep, customer, tmp_path
+):
+    # given a call log with one good row and one bad one
+    log = tmp_path / "calls.csv"
+    log.write_text(
+        "sent_at,direction,sender_address,text\n"
+        "2026-03-01 09:30,inbound,13800138000,客户说交付延期了两周\n"
+        "yesterday,inbound,13800138000,\n",
+        encoding="utf-8",
+    )
+    signed_in(rep)
+    # The upload runs the import (and the analysis of what it stored) before
+    # the page answers, since tests run the queue immediately.
+    page.set_default_timeout(60_000)
+
+    # when it is uploaded on the imports page
+    page.goto("/comms/imports/")
+    page.get_by_label("Files").set_input_files(str(log))
+    page.get_by_label("Channel of CSV/JSON rows").select_option("call")
+    page.get_by_role("button", name="Upload and import").click()
+
+    # then the import page reports the stored call and the bad row
+    expect(page.locator("[data-status]")).to_have_text("Finished with errors")
+    expect(page.locator("#import-errors")).to_contain_text("row 3")
+    expect(page.locator("#import-errors")).to_contain_text("sent_at")
+
+    # and the call shows on the customer's company page
+    page.goto(f"/crm/companies/{customer.company_id}/")
+    expect(page.locator("#messages-panel")).to_contain_text("Call")
+
+
+@pytest.fixture
+def customer(rep):
+    from tests.factories import CompanyFactory, ContactFactory, ContactMethodFactory
+
+    company = CompanyFactory(owner=rep, name="华东精密机械")
+    contact = ContactFactory(owner=rep, company=company, name="王芳")
+    ContactMethodFactory(contact=contact, kind="phone", value="13800138000")
+    return contact
