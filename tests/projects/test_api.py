@@ -240,3 +240,17 @@ def test_snapshots_list_in_date_order(api_as, pm, plan):
     body = api_as(pm).get(f"/projects/{plan.project.pk}/snapshots").json()
 
     assert [row["date"] for row in body["items"]] == ["2026-03-03", "2026-03-04"]
+
+
+def test_a_reschedule_can_be_asked_for_and_says_what_moved(api_as, pm, plan):
+    from rapport.projects.models import Project
+
+    Project.objects.filter(pk=plan.project.pk).update(start_date=date(2026, 3, 9))
+
+    response = api_as(pm).post(f"/projects/{plan.project.pk}/reschedule")
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["status"] == "succeeded" and body["trigger"] == "manual"
+    assert body["moved_count"] == 4
+    assert body["finish_after"] == "2026-04-03"

@@ -109,6 +109,7 @@ WRITES = [
     ("patch", "/time-entries/{entry}", {"hours": "3"}),
     ("delete", "/time-entries/{entry}", None),
     ("post", "/projects/{project}/baselines", {}),
+    ("post", "/projects/{project}/reschedule", {}),
     (
         "post",
         "/projects/{project}/what-if",

@@ -215,6 +215,16 @@ def list_reschedules(
     return paginate(request, response, rows, query)
 
 
+@router.post(
+    "/projects/{project_id}/reschedule",
+    response={200: RescheduleOut, **WRITE_ERRORS},
+    tags=TAGS,
+)
+def reschedule_project(request: HttpRequest, project_id: Id) -> Any:
+    """Reschedule the project now and return what moved (or why it failed)."""
+    return services.reschedule_now(actor(request), _project(request, project_id))
+
+
 @router.get(
     "/projects/{project_id}/baselines",
     response={200: list[BaselineOut], **COMMON_ERRORS},

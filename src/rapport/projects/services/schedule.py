@@ -342,6 +342,13 @@ def _failed(
     )
 
 
+@transaction.atomic
+def reschedule_now(actor: User, project: Project) -> RescheduleRun:
+    """Reschedule a project at once because a person asked (the worker does it too)."""
+    check_project(actor, permissions.CHANGE, project)
+    return reschedule(project, "manual", actor_id=actor.pk)
+
+
 # --- Dragging a task on the Gantt, and asking "what if" ------------------------------
 
 
