@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Substr
 
 from rapport.comms.models import Import, Mailbox, Message
 from rapport.core import permissions
@@ -80,7 +81,8 @@ def get_message(user: Any, pk: Any) -> Message:
 def latest_for(user: Any, limit: int = 10, **link: Any) -> list[Message]:
     """The newest visible messages of one company, contact or deal."""
     qs = messages(user).filter(**link).order_by("-sent_at", "-id")
-    return list(qs.defer("text", "html", "recipients", "attachments")[:limit])
+    qs = qs.defer("text", "html", "recipients", "attachments")
+    return list(qs.annotate(snippet=Substr("text", 1, 80))[:limit])
 
 
 def thread(user: Any, message: Message, limit: int = 50) -> list[Message]:
