@@ -5,13 +5,19 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator, Sequence
-from typing import IO
+from typing import Protocol
 
 from rapport.intelligence.nlp.analysis import Analysis, analyze_many
 
 ENCODINGS = ("utf-8-sig", "gb18030")
 CHUNK = 256
 COLUMNS = ["text", "language", "sentiment", "label", "keywords", "topics"]
+
+
+class TextSink(Protocol):
+    """Anything text can be written to: a file, stdout, a command's output."""
+
+    def write(self, text: str, /) -> object: ...
 
 
 class InputError(ValueError):
@@ -47,7 +53,7 @@ def analyse_in_chunks(texts: Sequence[str]) -> Iterator[tuple[str, Analysis]]:
         yield from zip(chunk, analyze_many(chunk), strict=True)
 
 
-def write_csv(rows: Iterator[tuple[str, Analysis]], out: IO[str]) -> int:
+def write_csv(rows: Iterator[tuple[str, Analysis]], out: TextSink) -> int:
     """Write the CSV (keywords and topics joined by "; "); return the row count."""
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
