@@ -194,3 +194,36 @@ def test_mail_sent_from_the_importers_address_is_outbound(upload, rep, customer)
     message = Message.objects.get()
     assert message.direction == "outbound"
     assert message.company_id == customer.company_id
+
+
+def test_eml_over_the_size_cap_keeps_its_header_only(upload, settings):
+    settings.COMMS_MAX_MESSAGE_BYTES = 5_000
+    raw = build_email(subject="巨大的附件", body="x" * 20_000, message_id="<huge@x>")
+    run = upload([("huge.eml", raw)])
+    message = Message.objects.get()
+    assert run.created_count == 1 and message.subject == "巨大的附件"
+    assert "larger than the size limit" in message.text
+
+
+def test_due_mailboxes_are_polled_once_at_a_time(
+    rep, django_capture_on_commit_callbacks
+):
+    mailbox = services.create_mailbox(
+        rep,
+        {
+            "name": "M",
+            "host": "127.0.0.1",
+            "port": 1,
+            "security": "none",
+            "username": "u",
+            "password": "p",
+        },
+    )
+    Import.objects.create(kind="imap", mailbox=mailbox, owner=rep, status="running")
+    assert services.poll_due_mailboxes() == 0
+
+    Import.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.poll_due_mailboxes() == 1
+    run = Import.objects.get()
+    assert run.status == "failed" and "127.0.0.1" in run.errors[0]["error"]

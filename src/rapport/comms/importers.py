@@ -164,13 +164,28 @@ def _file_items(run: Import) -> Iterator[Item]:
     if run.kind == Import.Kind.EML:
         for index, path in enumerate(files):
             label = names[index] if index < len(names) else path.name
-            yield label, lambda p=path: parse_email(p.read_bytes())
+            yield label, lambda p=path: _read_eml(p)
     elif run.kind == Import.Kind.MBOX:
         yield from _mbox_items(files[0])
     elif run.kind == Import.Kind.CSV:
         yield from _csv_items(files[0], run.channel)
     else:
         yield from _json_items(files[0], run.channel)
+
+
+def _read_eml(path: Path) -> Incoming:
+    """An .eml file; one over the size cap is read up to its header only."""
+    if path.stat().st_size <= imap.max_message_bytes():
+        return parse_email(path.read_bytes())
+    head = b""
+    with path.open("rb") as stream:
+        while b"\r\n\r\n" not in head and b"\n\n" not in head and len(head) < 1 << 20:
+            chunk = stream.read(65536)
+            if not chunk:
+                break
+            head += chunk
+    header = head.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0]
+    return _oversized(header)
 
 
 def _mbox_items(path: Path) -> Iterator[Item]:
