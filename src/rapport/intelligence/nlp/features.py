@@ -13,7 +13,6 @@ from typing import Any
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
-
 NEGATOR = re.compile(
     r"^(?:not|no|never|none|nothing|nobody|nowhere|neither|nor|without|hardly|"
     r"barely|cannot|.*n't)$"

@@ -26,13 +26,16 @@ SPACES = re.compile(r"\s+")
 ENGLISH_TOKEN = r"(?u)\b[a-zA-Z][a-zA-Z'_]+\b"
 # Two negations that cancel: "并非不满意" reads as "满意", "not unhappy" as
 # "happy". Character n-grams cannot see that; rewriting it first lets them.
+ZH_NEGATOR = "(?:并非|并不是|不是|并没有|没有|绝非|不能说|谈不上|毫无)"
+# "un-" that is not a prefix of negation: under, until, unless, union, unique...
+EN_UN_PREFIX = r"un(?!der|til|less|ion|ique|it|iversal|iform|ited|ified)"
 DOUBLE_NEGATION = (
-    (re.compile(r"(?:并非|并不是|不是|并没有|没有|绝非|谈不上|毫无)不满(?!意)"), "满意"),
-    (re.compile(r"(?:并非|并不是|不是|并没有|没有|绝非|不能说|谈不上)(?=不|没)[不没]有?"), ""),
+    (re.compile(ZH_NEGATOR + r"不满(?!意)"), "满意"),
+    (re.compile(ZH_NEGATOR + r"[不没]有?"), ""),
     (
         re.compile(
             r"\b(?:not|never|hardly)\s+(?:at\s+all\s+)?"
-            r"(?:un(?!der|til|less|ion|ique|it|iversal|iform|ited|ified)|dis(?=satisf|pleas))"
+            rf"(?:{EN_UN_PREFIX}|dis(?=satisf|pleas))"
         ),
         "",
     ),

@@ -264,8 +264,10 @@ def train(path: Path, seed: int = SEED) -> dict[str, Any]:
     counts: dict[str, int] = {}
     for row in corpora.train:
         counts[row.source] = counts.get(row.source, 0) + 1
+    digest = file_sha256(path)
     metadata = {
-        "model_sha256": file_sha256(path),
+        "version": f"sentiment-{started:%Y%m%d}-{digest[:8]}",
+        "model_sha256": digest,
         "trained_at": started.isoformat(timespec="seconds"),
         "training_seconds": round(seconds, 1),
         "scikit_learn": sklearn.__version__,
