@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rapport.core.models import OutboxEvent
-from rapport.core.tasks import deliver
+from rapport.core.tasks import deliver, deliver_pending
 from rapport.intelligence.insight import services, sources
 from rapport.intelligence.models import CustomerProfile, MessageAnalysis
 from rapport.intelligence.nlp import analyze
@@ -78,3 +78,17 @@ def test_message_without_company_is_analysed_without_profile(send):
 
     assert MessageAnalysis.objects.filter(message_id=message.pk).exists()
     assert not CustomerProfile.objects.exists()
+
+
+def test_one_delivery_analyses_the_pending_messages_of_an_import_in_one_batch(
+    send, customer
+):
+    ids = [send(customer, f"Order {n} please", deliver=False).pk for n in range(5)]
+    first = OutboxEvent.objects.filter(name="message.received").order_by("pk").first()
+
+    deliver(first)
+
+    assert set(MessageAnalysis.objects.values_list("message_id", flat=True)) == set(ids)
+    assert CustomerProfile.objects.get(kind="company").message_count == 5
+    deliver_pending()
+    assert CustomerProfile.objects.get(kind="company").message_count == 5

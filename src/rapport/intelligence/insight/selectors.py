@@ -38,6 +38,11 @@ def analyses_of(user: Any, message_ids: Iterable[int]) -> dict[int, MessageAnaly
     return {row.message_id: row for row in rows}
 
 
+def is_analysed(message_id: int) -> bool:
+    """Whether a message has its analysis (unscoped: for the worker)."""
+    return MessageAnalysis.objects.filter(message_id=message_id).exists()
+
+
 def analyses_for_messages(message_ids: Iterable[int]) -> dict[int, MessageAnalysis]:
     """The analyses of messages the caller already showed the viewer, by message id."""
     rows = MessageAnalysis.objects.filter(message_id__in=list(message_ids)).only(

@@ -168,9 +168,14 @@ _SAVED = ["state", "message_count", "sentiment", "health", "last_message_at"]
 
 
 def _save(profiles: Iterable[CustomerProfile]) -> None:
-    CustomerProfile.objects.bulk_update(
-        list(profiles), [*_SAVED, "updated_at"], batch_size=200
-    )
+    rows = list(profiles)
+    if len(rows) > 3:
+        CustomerProfile.objects.bulk_update(
+            rows, [*_SAVED, "updated_at"], batch_size=200
+        )
+        return
+    for row in rows:  # a plain UPDATE beats bulk_update's CASE for a few rows
+        row.save(update_fields=[*_SAVED, "updated_at"])
 
 
 def fold(rows: Sequence[MessageAnalysis]) -> int:

@@ -229,11 +229,17 @@ def evaluate(rule: RiskRule, company_id: int, now: datetime) -> int:
     news, and raises nothing.
     """
     window = timedelta(days=rule.window_days)
-    fresh = RiskMatch.objects.filter(rule=rule, company_id=company_id, alert=None)
-    latest = fresh.order_by("-at").values_list("at", flat=True).first()
+    # The newest match must lie within a window of now, so every match of its
+    # window lies within two windows of now: one indexed range read.
+    fresh = list(
+        RiskMatch.objects.filter(
+            rule=rule, company_id=company_id, alert=None, at__gt=now - 2 * window
+        ).order_by("at", "id")
+    )
+    latest = fresh[-1].at if fresh else None
     if latest is None or latest < now - window:
         return 0
-    counted = list(fresh.filter(at__gt=latest - window).order_by("at", "id"))
+    counted = [m for m in fresh if m.at > latest - window]
     alert = RiskAlert.objects.filter(
         rule=rule, company_id=company_id, status__in=OPEN
     ).first()
