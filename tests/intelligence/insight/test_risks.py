@@ -222,3 +222,26 @@ def test_default_rules_install_once(db):
     assert services.install_default_rules() == 5
     assert services.install_default_rules() == 0
     assert RiskRule.objects.count() == 5
+
+
+def test_the_project_manager_of_each_open_project_gets_the_task(
+    send, customer, rep, make_user, default_rules
+):
+    from tests.projects.factories import ProjectFactory
+
+    pm = make_user("project_manager")
+    other_pm = make_user("project_manager")
+    ProjectFactory(owner=pm, company=customer, name="产线改造")
+    ProjectFactory(owner=other_pm, company=customer, status="completed")
+
+    for i, text in enumerate(COMPLAINTS[:3]):
+        send(customer, text, days_ago=5 - i)
+
+    alert = RiskAlert.objects.get()
+    task = Activity.objects.get(kind="task")
+    assert alert.recipients == [pm.pk]
+    assert len(alert.project_ids) == 1
+    assert task.owner == pm and task.company_id == customer.pk
+    assert Notification.objects.filter(recipient=pm, kind="insight.risk").count() == 1
+    assert not Notification.objects.filter(recipient=rep, kind="insight.risk").exists()
+    assert not Notification.objects.filter(recipient=other_pm).exists()

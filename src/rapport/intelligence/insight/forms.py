@@ -49,7 +49,9 @@ class RiskRuleForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["channel_list"].choices = list(sources.channels())
+        channels = self.fields["channel_list"]
+        assert isinstance(channels, forms.MultipleChoiceField)
+        channels.choices = list(sources.channels())
         if self.instance.pk:
             self.fields["phrases_text"].initial = "\n".join(self.instance.phrases)
             self.fields["channel_list"].initial = list(self.instance.channels)

@@ -62,10 +62,10 @@ def profile_of(
 ) -> CustomerProfile | None:
     """The profile of one company or contact, if any and visible."""
     if company_id is not None:
-        found = profiles(user).filter(kind="company", company_id=company_id)
-    else:
-        found = profiles(user).filter(kind="contact", contact_id=contact_id)
-    return found.first()
+        return profiles(user).filter(kind="company", company_id=company_id).first()
+    if contact_id is not None:
+        return profiles(user).filter(kind="contact", contact_id=contact_id).first()
+    return None
 
 
 def rules(user: Any) -> QuerySet[RiskRule]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 
@@ -124,5 +124,5 @@ def channels() -> Sequence[tuple[str, str]]:
     from rapport.intelligence.models import MessageAnalysis
 
     message = MessageAnalysis._meta.get_field("message").related_model
-    field = message._meta.get_field("channel")  # type: ignore[union-attr]
-    return list(field.choices or [])
+    field = cast(Any, message)._meta.get_field("channel")
+    return [(str(value), str(label)) for value, label in field.choices or []]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,6 +30,9 @@ from rapport.intelligence.insight import selectors, services
 from rapport.intelligence.insight.forms import AlertNoteForm, RiskRuleForm
 from rapport.intelligence.models import RiskAlert
 
+if TYPE_CHECKING:
+    from rapport.accounts.models import User
+
 PAGE_SIZE = 50
 ALERT, RULE, PROFILE = (
     "intelligence.riskalert",
@@ -37,6 +40,12 @@ ALERT, RULE, PROFILE = (
     "intelligence.customerprofile",
 )
 STALE = _("Someone else changed this record meanwhile; reload it and try again.")
+
+
+class SignedInRequest(HttpRequest):
+    """A request that passed the sign-in check."""
+
+    user: User
 
 
 def page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -65,7 +74,7 @@ def _int(value: str | None) -> int | None:
 
 
 @page
-def alert_list(request: HttpRequest) -> HttpResponse:
+def alert_list(request: SignedInRequest) -> HttpResponse:
     """Risk alerts of the customers the user may see, open ones first."""
     permissions.require(request.user, permissions.VIEW, ALERT)
     status = request.GET.get("status", "active")
@@ -88,7 +97,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
 
 
 @page
-def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def alert_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     """One alert with the messages that raised it."""
     alert = selectors.get(selectors.alerts(request.user), pk)
     return _alert_page(
@@ -97,7 +106,7 @@ def alert_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _alert_page(
-    request: HttpRequest, alert: RiskAlert, form: AlertNoteForm, status: int = 200
+    request: SignedInRequest, alert: RiskAlert, form: AlertNoteForm, status: int = 200
 ) -> HttpResponse:
     found = selectors.evidence(request.user, alert.evidence)
     context = {
@@ -114,7 +123,7 @@ def _alert_page(
 
 
 def _alert_action(
-    request: HttpRequest, pk: int, action: Callable[..., Any]
+    request: SignedInRequest, pk: int, action: Callable[..., Any]
 ) -> HttpResponse:
     alert = selectors.get(selectors.alerts(request.user), pk)
     form = AlertNoteForm(request.POST)
@@ -141,14 +150,14 @@ def _alert_action(
 
 @require_POST
 @page
-def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+def alert_acknowledge(request: SignedInRequest, pk: int) -> HttpResponse:
     """Say that someone is on it."""
     return _alert_action(request, pk, services.acknowledge_alert)
 
 
 @require_POST
 @page
-def alert_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+def alert_resolve(request: SignedInRequest, pk: int) -> HttpResponse:
     """Close an alert."""
     return _alert_action(request, pk, services.resolve_alert)
 
@@ -157,7 +166,7 @@ def alert_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @page
-def rule_list(request: HttpRequest) -> HttpResponse:
+def rule_list(request: SignedInRequest) -> HttpResponse:
     """The risk rules, with what each counts and where."""
     permissions.require(request.user, permissions.VIEW, RULE)
     context = {
@@ -171,7 +180,7 @@ def rule_list(request: HttpRequest) -> HttpResponse:
 
 
 @page
-def rule_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def rule_form(request: SignedInRequest, pk: int | None = None) -> HttpResponse:
     """Create or edit a risk rule; refused input comes back with the errors in place."""
     rule = selectors.get(selectors.rules(request.user), pk) if pk else None
     action = permissions.CHANGE if rule else permissions.ADD
@@ -204,7 +213,7 @@ def rule_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @require_POST
 @page
-def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def rule_delete(request: SignedInRequest, pk: int) -> HttpResponse:
     """Delete a risk rule and its alerts."""
     rule = selectors.get(selectors.rules(request.user), pk)
     services.delete_rule(request.user, rule)
@@ -216,7 +225,7 @@ def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @page
-def profile_list(request: HttpRequest) -> HttpResponse:
+def profile_list(request: SignedInRequest) -> HttpResponse:
     """Companies by health score, weakest first, with their risk."""
     permissions.require(request.user, permissions.VIEW, PROFILE)
     order = "-health" if request.GET.get("sort") == "-health" else "health"
@@ -225,9 +234,10 @@ def profile_list(request: HttpRequest) -> HttpResponse:
         .filter(kind="company")
         .order_by(order, "id")[:PAGE_SIZE]
     )
-    risks = selectors.risk_of_companies(request.user, [p.company_id for p in rows])
+    ids = [p.company_id for p in rows if p.company_id is not None]
+    risks = selectors.risk_of_companies(request.user, ids)
     context = {
-        "rows": [(p, risks.get(p.company_id)) for p in rows],
+        "rows": [(p, risks.get(p.company_id or 0)) for p in rows],
         "sort": order,
     }
     return render(request, "intelligence/insight/profile_list.html", context)

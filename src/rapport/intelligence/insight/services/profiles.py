@@ -133,9 +133,11 @@ def _select(keys: set[Key], lock: bool) -> dict[Key, CustomerProfile]:
     )
     if lock:
         rows = rows.select_for_update()
-    return {
-        (p.kind, p.company_id if p.kind == COMPANY else p.contact_id): p for p in rows
-    }
+    found = {}
+    for profile in rows:
+        pk = profile.company_id if profile.kind == COMPANY else profile.contact_id
+        found[(profile.kind, int(pk or 0))] = profile
+    return found
 
 
 def _locked_profiles(keys: set[Key]) -> dict[Key, CustomerProfile]:
