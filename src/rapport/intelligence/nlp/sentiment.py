@@ -119,9 +119,9 @@ def build_pipeline(*, c: float = 1.0) -> Any:
             ("lexicon", LexiconScores()),
         ]
     )
-    # tol 1e-3: the default 1e-4 triples the fit time and moved no metric by
-    # more than a point in validation on the training rows.
-    model = LogisticRegression(C=c, tol=1e-3, max_iter=2000)
+    # tol 3e-4: the default 1e-4 doubles the fit time for no gain measured on a
+    # validation split of the training rows; 1e-3 stops short (3-6 points lower).
+    model = LogisticRegression(C=c, tol=3e-4, max_iter=2000)
     return Pipeline([("features", features), ("model", model)])
 
 
