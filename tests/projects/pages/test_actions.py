@@ -397,3 +397,12 @@ def test_gantt_move_keeps_pinned_manual_tasks(client, pm):
     # then the pinned task keeps its start
     row = _row(answer, pinned.pk)
     assert row["start"] == "2026-03-16" and row["manual"]
+
+
+def test_a_read_only_role_cannot_reschedule(client, make_user, project):
+    client.force_login(make_user("executive"))
+
+    response = client.post(reverse("projects:reschedule", args=[project.pk]))
+
+    assert response.status_code == 403
+    assert not project.reschedules.filter(trigger="manual").exists()

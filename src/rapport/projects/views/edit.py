@@ -189,8 +189,7 @@ def time_entry_form(request: SignedInRequest, pk: int) -> HttpResponse:
 def reschedule_now(request: SignedInRequest, pk: int) -> HttpResponse:
     """Reschedule the project at once and say what moved."""
     project = get_project(request.user, pk)
-    permissions.check(request.user, permissions.CHANGE, project)
-    run = services.reschedule(project, "manual", actor_id=request.user.pk)
+    run = services.reschedule_now(request.user, project)
     if run.status == run.Status.FAILED:
         messages.error(request, run.error)
     else:

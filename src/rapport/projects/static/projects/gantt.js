@@ -290,6 +290,7 @@
         return { ok: false, error: root.dataset.textFailed };
       });
     }).then(function (answer) {
+      performance.mark("gantt-move-answered");
       if (answer.gantt) {
         load(answer.gantt);
         if (previewed && answer.ok) {
@@ -297,6 +298,7 @@
         }
       }
       draw();
+      performance.mark("gantt-move-drawn");
       if (!answer.ok) {
         showError(answer.error || root.dataset.textFailed);
       } else {
