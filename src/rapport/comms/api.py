@@ -50,11 +50,7 @@ router = Router(tags=["messages"])
 def _incoming(payload: MessageIn) -> Incoming:
     data = payload.dict()
     data["recipients"] = [dict(r) for r in data["recipients"]]
-    data["sent_at"] = data["sent_at"]
-    data.pop("html_sanitised", None)
-    return Incoming(
-        **{k: v for k, v in data.items() if k in Incoming.__dataclass_fields__}
-    )
+    return Incoming(**data)
 
 
 def _detail(message: Any) -> dict[str, Any]:
