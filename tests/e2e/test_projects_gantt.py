@@ -229,3 +229,34 @@ def test_the_preview_matches_the_engine_on_every_kind_of_link(page, signed_in, p
 
         # then the preview had every task where the engine put it
         assert page.get_attribute("[data-gantt]", "data-preview-misses") == "0"
+
+
+def test_stretching_a_bar_by_its_right_edge(page, signed_in, pm, project):
+    # given the chart zoomed to days
+    signed_in(pm)
+    _open_chart(page, project)
+    page.get_by_role("button", name="Day", exact=True).click()
+    task = _critical_with_successors(project)
+    group = page.locator(f'g.gt[data-id="{task.pk}"]')
+    finish_before = group.get_attribute("data-finish")
+    handle = group.locator(".handle")
+    handle.scroll_into_view_if_needed()
+
+    # when its right edge is dragged five days further
+    box = handle.bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + 2, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 40, y, steps=4)
+    page.mouse.move(box["x"] + 2 + 5 * 28, y, steps=4)  # 28 px a day
+    page.mouse.up()
+    expect(page.locator("[data-gantt-status]")).to_contain_text("moved")
+
+    # then the task is longer and ends later; its start did not move
+    task_after = Task.objects.get(pk=task.pk)
+    assert task_after.duration_days > task.duration_days
+    assert task_after.start == task.start
+    assert group.get_attribute("data-finish") > finish_before
+    expect(page.locator("[data-gantt-svg]")).to_have_attribute(
+        "aria-label", "Gantt chart of 30 tasks"
+    )

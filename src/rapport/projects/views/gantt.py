@@ -57,6 +57,7 @@ def gantt_page(request: SignedInRequest, pk: int) -> HttpResponse:
             "moved": _("%(count)s tasks moved."),
             "finish": _("The finish moved from %(old)s to %(new)s."),
             "failed": _("The chart could not be updated; reload the page."),
+            "chart": _("Gantt chart of %(count)s tasks"),
             "unknown": _(
                 "China's public holidays for %(years)s are not published yet; "
                 "those years assume a plain working week."

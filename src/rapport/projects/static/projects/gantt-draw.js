@@ -193,7 +193,8 @@ window.RapportGanttDraw = function (ctx) {
     var ticks = drawHead(width);
     var parts = [
       '<svg xmlns="http://www.w3.org/2000/svg" class="gantt-svg zoom-' + state.zoom + '" width="' + width +
-        '" height="' + height + '" data-gantt-svg>',
+        '" height="' + height + '" data-gantt-svg role="img" aria-label="' +
+        esc(fmt(root.dataset.textChart || "", { count: Object.keys(state.byId).length })) + '">',
       "<defs>",
       '<marker id="gantt-arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L8 4L0 8z" class="arrowhead"/></marker>',
       '<marker id="gantt-arrow-crit" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0L8 4L0 8z" class="arrowhead crit"/></marker>',
