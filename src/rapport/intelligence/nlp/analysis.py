@@ -10,6 +10,7 @@ from typing import Any
 from rapport.intelligence.nlp.dictionary import DomainDictionary
 from rapport.intelligence.nlp.keywords import extract
 from rapport.intelligence.nlp.language import detect_language
+from rapport.intelligence.nlp.sentiment import Sentiment
 from rapport.intelligence.nlp.taxonomy import Taxonomy
 
 # Quoted lines of an e-mail reply are the other side's words, not this message's.
@@ -73,14 +74,7 @@ def analyze_many(
     ]
     sentiments = default_model().predict(bodies)
     return [
-        _read(
-            body,
-            sentiment.score,
-            sentiment.label,
-            sentiment.confidence,
-            dictionary,
-            taxonomy,
-        )
+        _read(body, sentiment, dictionary, taxonomy)
         for body, sentiment in zip(bodies, sentiments, strict=True)
     ]
 
@@ -92,12 +86,7 @@ def _body(subject: str, text: str) -> str:
 
 
 def _read(
-    body: str,
-    score: float,
-    label: str,
-    confidence: float,
-    dictionary: DomainDictionary,
-    taxonomy: Taxonomy,
+    body: str, sentiment: Sentiment, dictionary: DomainDictionary, taxonomy: Taxonomy
 ) -> Analysis:
     mentions = dictionary.find(body)
     named: dict[str, list[str]] = {"products": [], "competitors": [], "customers": []}
@@ -116,12 +105,12 @@ def _read(
     if named["competitors"] and "competitor" in taxonomy and "competitor" not in topics:
         topics.append("competitor")
     if not body.strip():
-        score, label, confidence = 0.0, "neutral", 1.0
+        sentiment = Sentiment(0.0, "neutral", 1.0)
     return Analysis(
         language=detect_language(body),
-        sentiment=score,
-        label=label,
-        confidence=round(confidence, 4),
+        sentiment=sentiment.score,
+        label=sentiment.label,
+        confidence=round(sentiment.confidence, 4),
         keywords=keywords[:MAX_KEYWORDS],
         phrases=words.phrases,
         needs=words.needs,
