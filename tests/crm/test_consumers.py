@@ -37,7 +37,7 @@ def test_manager_winning_own_deal_is_not_notified(manager, team):
     services.move_deal(manager, deal, deal.pipeline.stages.get(outcome="won").pk)
     deliver_pending()
 
-    assert not Notification.objects.filter(recipient=manager).exists()
+    assert not Notification.objects.filter(recipient=manager, kind="deal.won").exists()
 
 
 def test_lead_given_to_someone_else_notifies_them(manager, rep):
