@@ -170,14 +170,12 @@ _SAVED = ["state", "message_count", "sentiment", "health", "last_message_at"]
 
 
 def _save(profiles: Iterable[CustomerProfile]) -> None:
-    rows = list(profiles)
-    if len(rows) > 3:
-        CustomerProfile.objects.bulk_update(
-            rows, [*_SAVED, "updated_at"], batch_size=200
+    # One plain UPDATE per profile: bulk_update's CASE over large JSON states
+    # costs more than the round trips it saves.
+    for row in profiles:
+        CustomerProfile.objects.filter(pk=row.pk).update(
+            **{name: getattr(row, name) for name in [*_SAVED, "updated_at"]}
         )
-        return
-    for row in rows:  # a plain UPDATE beats bulk_update's CASE for a few rows
-        row.save(update_fields=[*_SAVED, "updated_at"])
 
 
 def fold(rows: Sequence[MessageAnalysis]) -> int:
