@@ -6,6 +6,7 @@ Thin: reads go through `insight.selectors` (scoped to the caller), writes throug
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -228,6 +229,18 @@ def get_alert(request: HttpRequest, response: HttpResponse, alert_id: Id) -> Any
     return _one(response, _alert(request, alert_id))
 
 
+def _act(
+    request: HttpRequest,
+    response: HttpResponse,
+    alert_id: int,
+    note: str,
+    action: Callable[..., Any],
+) -> Any:
+    alert = _alert(request, alert_id)
+    action(caller(request), alert, expected_version(request, alert), note)
+    return _one(response, _alert(request, alert_id))
+
+
 @router.post(
     "/risk-alerts/{alert_id}/acknowledge", response={200: AlertOut, **WRITE_ERRORS}
 )
@@ -235,11 +248,7 @@ def acknowledge_alert(
     request: HttpRequest, response: HttpResponse, alert_id: Id, payload: AlertActionIn
 ) -> Any:
     """Say that someone is on it; If-Match, when sent, must name the current version."""
-    alert = _alert(request, alert_id)
-    services.acknowledge_alert(
-        caller(request), alert, expected_version(request, alert), payload.note
-    )
-    return _one(response, _alert(request, alert_id))
+    return _act(request, response, alert_id, payload.note, services.acknowledge_alert)
 
 
 @router.post(
@@ -249,8 +258,4 @@ def resolve_alert(
     request: HttpRequest, response: HttpResponse, alert_id: Id, payload: AlertActionIn
 ) -> Any:
     """Close an alert; If-Match, when sent, must name the current version."""
-    alert = _alert(request, alert_id)
-    services.resolve_alert(
-        caller(request), alert, expected_version(request, alert), payload.note
-    )
-    return _one(response, _alert(request, alert_id))
+    return _act(request, response, alert_id, payload.note, services.resolve_alert)
