@@ -175,3 +175,13 @@ def test_navigation_links_to_insight(rep):
     html = client_for(rep).get("/insight/alerts/").content.decode()
 
     assert 'href="/insight/rules/"' in html and 'href="/insight/customers/"' in html
+
+
+def test_message_pages_show_sentiment_and_keyword_badges(rep, customer, at_risk):
+    client = client_for(rep)
+
+    listing = client.get("/comms/messages/").content.decode()
+    company = client.get(f"/crm/companies/{customer.pk}/").content.decode()
+
+    assert "badge-danger" in listing and "Negative" in listing
+    assert company.count("Negative") >= 3
