@@ -64,7 +64,13 @@ def load(builder: Any) -> dict[str, int]:
 
 
 def clear() -> None:
-    """Delete the analyses, profiles, alerts and risks (the rules stay)."""
+    """Delete the analyses, profiles, alerts and risks (the rules stay).
+
+    Raising an alert went through the real services, so it also left outbox
+    events and audit entries (the alert's, and its follow-up tasks'); they go
+    too. The tasks themselves go with the CRM's activities.
+    """
+    from rapport.core.models import AuditEntry, OutboxEvent
     from rapport.intelligence.models import (
         CustomerProfile,
         CustomerRisk,
@@ -73,5 +79,16 @@ def clear() -> None:
         RiskMatch,
     )
 
+    alerts = [str(pk) for pk in RiskAlert.objects.values_list("pk", flat=True)]
+    tasks = [
+        str(task)
+        for ids in RiskAlert.objects.values_list("task_ids", flat=True)
+        for task in ids
+    ]
+    for kind, ids in (("intelligence.riskalert", alerts), ("crm.activity", tasks)):
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            OutboxEvent.objects.filter(aggregate=kind, aggregate_id__in=chunk).delete()
+            AuditEntry.objects.filter(kind=kind, object_id__in=chunk).delete()
     for model in (RiskMatch, RiskAlert, CustomerRisk, CustomerProfile, MessageAnalysis):
         model._default_manager.all().delete()
