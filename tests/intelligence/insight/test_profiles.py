@@ -134,3 +134,24 @@ def test_figures_move_with_time_after_the_nightly_refresh(send, customer):
 
     assert later.sentiment_30 is None
     assert later.sentiment_90 is not None
+
+
+def test_a_message_moved_to_another_company_moves_its_counts(send, customer, rep):
+    from rapport.comms import services as comms_services
+    from rapport.core.tasks import deliver_pending
+    from tests.factories import CompanyFactory
+
+    other = CompanyFactory(owner=rep, name="Other Co")
+    send(customer, "Thanks, all good.")
+    moved = send(customer, "This one was about another customer.")
+
+    comms_services.relink_message(rep, moved, {"company_id": other.pk})
+    deliver_pending()
+
+    assert MessageAnalysis.objects.get(message_id=moved.pk).company_id == other.pk
+    counts = dict(
+        CustomerProfile.objects.filter(kind="company").values_list(
+            "company_id", "message_count"
+        )
+    )
+    assert counts == {customer.pk: 1, other.pk: 1}

@@ -37,6 +37,14 @@ def analyse_received_message(event: OutboxEvent) -> None:
     services.analyse_messages([message_id, *_pending_message_ids(event)])
 
 
+@consumer("message.relinked", name="insight.follow_relinked_message")
+def follow_relinked_message(event: OutboxEvent) -> None:
+    """Move a message's analysis and profile counts to the company it now belongs to."""
+    message_id = event.payload.get("id")
+    if isinstance(message_id, int):
+        services.relink_analysis(message_id)
+
+
 @consumer("product.*", name="insight.forget_dictionary_on_product")
 @consumer("company.*", name="insight.forget_dictionary_on_company")
 def forget_dictionary(event: OutboxEvent) -> None:

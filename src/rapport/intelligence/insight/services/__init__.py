@@ -13,6 +13,7 @@ from rapport.intelligence.insight.services.profiles import (
     fold,
     rebuild_profiles,
     refresh_profile_figures,
+    relink_analysis,
 )
 from rapport.intelligence.insight.services.risks import (
     acknowledge_alert,
@@ -34,6 +35,7 @@ __all__ = [
     "install_default_rules",
     "rebuild_profiles",
     "refresh_profile_figures",
+    "relink_analysis",
     "resolve_alert",
     "run_rules",
     "update_rule",

@@ -253,3 +253,39 @@ def refresh_profile_figures(chunk: int = 500) -> int:
         _save(rows)
         refreshed += len(rows)
         after = rows[-1].pk
+
+
+@transaction.atomic
+def relink_analysis(message_id: int) -> bool:
+    """Follow a message moved to another company: its analysis, matches, profiles.
+
+    Rare (a person corrects a link by hand), so the two companies' profiles are
+    rebuilt from their analyses rather than unpicked. Returns whether anything
+    moved.
+    """
+    from rapport.intelligence.models import RiskMatch
+
+    row = MessageAnalysis.objects.select_for_update().filter(message_id=message_id)
+    analysis = row.first()
+    found = sources.messages([message_id])
+    if analysis is None or not found:
+        return False
+    message = found[0]
+    contacts = sorted(c.pk for c in message.contacts.all())
+    before = analysis.company_id
+    if before == message.company_id and contacts == analysis.contact_ids:
+        return False
+    row.update(
+        company_id=message.company_id,
+        owner_id=message.owner_id,
+        team_id=message.team_id,
+        contact_ids=contacts,
+    )
+    matches = RiskMatch.objects.filter(message_id=message_id, alert=None)
+    if message.company_id:
+        matches.update(company_id=message.company_id)
+    else:
+        matches.delete()
+    for company_id in {before, message.company_id} - {None}:
+        rebuild_profiles(company_id)
+    return True
