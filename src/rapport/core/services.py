@@ -86,7 +86,9 @@ def emit(
     )
     # One dispatch per transaction delivers all its events: a bulk import's
     # thousand events must not queue a thousand tasks.
-    if not any(f is _enqueue_dispatch for _s, f, _r in connection.run_on_commit):
+    # Entries are (savepoint ids, callback, robust) tuples.
+    pending = (entry[1] for entry in connection.run_on_commit)
+    if not any(callback is _enqueue_dispatch for callback in pending):
         transaction.on_commit(_enqueue_dispatch)
     return event
 

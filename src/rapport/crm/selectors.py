@@ -163,6 +163,6 @@ def message_links(addresses: list[str], names: list[str]) -> list[dict[str, Any]
         .values_list("id", "company_id")
     ):
         open_deals[company_id] = deal_id
-    for row in found:
-        row["deal_id"] = open_deals.get(row["company_id"])
-    return found
+    return [
+        {**row, "deal_id": open_deals.get(row["company_id"])} for row in found
+    ]
