@@ -6,6 +6,7 @@ scope allows; a record outside the scope is reported as not found.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -127,3 +128,19 @@ def kanban(
             (stage, list(visible.filter(stage=stage).order_by("-id")[:per_stage]))
         )
     return columns
+
+
+def history_rows(kind: str, fields: list[str]) -> Iterator[tuple[Any, ...]]:
+    """Unscoped rows of one CRM table, for models trained on the whole history.
+
+    Only the AI engine's training and batch scoring (worker jobs, no user) read
+    this; what they store is shown to users through the scoped pages above.
+    """
+    model = {
+        "company": Company,
+        "lead": Lead,
+        "deal": Deal,
+        "activity": Activity,
+        "quote": Quote,
+    }[kind]
+    return model.objects.order_by("pk").values_list(*fields).iterator(chunk_size=5000)

@@ -116,7 +116,7 @@ class LogisticModel(CalibratedSklearn):
     def estimator(self) -> Any:
         from sklearn.linear_model import LogisticRegression
 
-        return LogisticRegression(C=0.5, max_iter=2000, class_weight=None)
+        return LogisticRegression(C=0.5, solver="liblinear", max_iter=1000)
 
     def fit(self, frame: Any, y: Any) -> LogisticModel:
         super().fit(frame, y)
@@ -133,7 +133,7 @@ class LogisticModel(CalibratedSklearn):
 
 
 class ForestModel(CalibratedSklearn):
-    """A random forest of 300 trees with leaves of at least 5 cases."""
+    """A random forest of 200 trees with leaves of at least 5 cases."""
 
     method = "forest"
 
@@ -141,7 +141,7 @@ class ForestModel(CalibratedSklearn):
         from sklearn.ensemble import RandomForestClassifier
 
         return RandomForestClassifier(
-            n_estimators=300,
+            n_estimators=200,
             min_samples_leaf=5,
             max_features="sqrt",
             n_jobs=2,

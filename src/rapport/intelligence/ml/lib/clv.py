@@ -96,13 +96,15 @@ def fit_bgnbd(
     assert best is not None
     # A derivative-free polish from the quasi-Newton optimum removes the last
     # digits of error that finite-difference gradients leave on a flat surface.
-    best = minimize(
+    polished = minimize(
         _bgnbd_loglik,
         best.x,
         args=(x, tx, t, w),
         method="Nelder-Mead",
-        options={"xatol": 1e-10, "fatol": 1e-13, "maxiter": 20000},
+        options={"xatol": 1e-9, "fatol": 1e-13, "maxiter": 1500},
     )
+    if polished.fun <= best.fun:
+        best = polished
     r, alpha, a, b = (float(v) for v in np.exp(best.x))
     return BGNBD(r, alpha, a, b, float(-best.fun * w.sum()))
 

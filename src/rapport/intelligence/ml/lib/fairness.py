@@ -4,7 +4,10 @@ For one sensitive attribute the report gives, per group, its size, selection
 rate (share predicted positive), true and false positive rates, and overall the
 demographic-parity difference, the equalised-odds difference and the four-fifths
 ratio (lowest selection rate ÷ highest). Groups smaller than `MIN_GROUP` are
-listed but left out of the gaps, which are too noisy on a handful of cases.
+listed but left out of the gaps, which are too noisy on a handful of cases;
+the equalised-odds difference counts only groups with `MIN_OUTCOME` cases of
+each outcome, and the four-fifths rule is enforced once `MIN_SELECTED` cases
+are selected.
 
 A breach: parity difference above 0.10, equalised-odds difference above 0.20, or
 a four-fifths ratio below 0.80.
@@ -16,9 +19,13 @@ from collections.abc import Sequence
 from typing import Any
 
 MIN_GROUP = 30
+MIN_OUTCOME = 10
 MAX_PARITY_DIFFERENCE = 0.10
 MAX_ODDS_DIFFERENCE = 0.20
 MIN_FOUR_FIFTHS = 0.80
+# The four-fifths rule needs some selections to compare: with fewer than this
+# many positive predictions in all judged groups it is reported, not enforced.
+MIN_SELECTED = 10
 
 
 def report(
@@ -80,21 +87,31 @@ def report(
                 y_true[judged], y_pred[judged], sensitive_features=groups[judged]
             )
         )
-        eo = float(
-            equalized_odds_difference(
-                y_true[judged], y_pred[judged], sensitive_features=groups[judged]
+        # Rates of true and false positives are judged only in groups with
+        # enough cases of each outcome; on two or three they are noise.
+        odds_groups = [
+            g for g in set(groups[judged])
+            if min(((groups == g) & (y_true == 1)).sum(), ((groups == g) & (y_true == 0)).sum()) >= MIN_OUTCOME
+        ]
+        eo = float("nan")
+        if len(odds_groups) >= 2:
+            inside = np.isin(groups, odds_groups)
+            eo = float(
+                equalized_odds_difference(
+                    y_true[inside], y_pred[inside], sensitive_features=groups[inside]
+                )
             )
-        )
         rates = [r["selection_rate"] for r in rows if r["judged"]]
         high = max(rates)
         ratio = 1.0 if high == 0 else float(min(rates) / high)
-        eo = 0.0 if np.isnan(eo) else eo
-        result.update(parity_difference=dp, odds_difference=eo, four_fifths=ratio)
+        eo_value = None if np.isnan(eo) else eo
+        result.update(parity_difference=dp, odds_difference=eo_value, four_fifths=ratio)
         if dp > MAX_PARITY_DIFFERENCE:
             result["breaches"].append("parity_difference")
-        if eo > MAX_ODDS_DIFFERENCE:
+        if eo_value is not None and eo_value > MAX_ODDS_DIFFERENCE:
             result["breaches"].append("odds_difference")
-        if ratio < MIN_FOUR_FIFTHS:
+        selected = int(y_pred[judged].sum())
+        if ratio < MIN_FOUR_FIFTHS and selected >= MIN_SELECTED:
             result["breaches"].append("four_fifths")
     return result
 

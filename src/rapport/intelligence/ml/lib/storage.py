@@ -11,7 +11,6 @@ contains a type outside the trusted list is refused with `UnsafeModelFile`.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import zipfile
 from pathlib import Path
@@ -42,6 +41,7 @@ TRUSTED_TYPES = [
     "sklearn.compose._column_transformer.ColumnTransformer",
     "sklearn.compose._column_transformer._RemainderColsList",
     "sklearn.ensemble._forest.RandomForestClassifier",
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
     "sklearn.impute._base.MissingIndicator",
     "sklearn.impute._base.SimpleImputer",
     "sklearn.linear_model._logistic.LogisticRegression",
@@ -107,11 +107,8 @@ def _parts(model: Any) -> dict[str, bytes]:
         }
     if isinstance(model, FrequencyNB):
         return {"counts.json": model.to_json()}
-    if hasattr(model, "state_dict_bytes"):
-        return {
-            "state_dict.pt": model.state_dict_bytes(),
-            "extra.json": json.dumps(model.config()).encode(),
-        }
+    if hasattr(model, "parts"):
+        return dict(model.parts())
     raise TypeError(f"cannot store a {type(model).__name__}")
 
 
@@ -182,8 +179,8 @@ def _rebuild(meta: dict[str, Any], parts: dict[str, bytes]) -> Any:
         )
     if method == "naive_bayes":
         return FrequencyNB.from_json(columns, parts["counts.json"])
-    if method == "lstm":
-        from rapport.intelligence.ml.lib.delay import LSTMForecaster
+    if method == "delay":
+        from rapport.intelligence.ml.lib.delay import from_parts
 
-        return LSTMForecaster.from_state(extra, io.BytesIO(parts["state_dict.pt"]))
+        return from_parts(meta, parts, _skops_load)
     raise UnsafeModelFile(f"Unknown model method {method!r}.")

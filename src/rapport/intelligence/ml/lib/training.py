@@ -87,6 +87,8 @@ def train_churn(
         "candidates": {k: _brief(v) for k, v in scores.items()},
         "validation": scores[best],
         "split": "time" if order is not None else "stratified",
+        "valid_rows": valid,
+        "valid_scores": candidates[best].predict_proba(frame.iloc[valid]),
     }
     return final, report
 
@@ -109,13 +111,16 @@ def train_conversion(
     train, valid = holdout(y, order)
     model_type: type[TabularClassifier] = XGBoostModel if enough else FrequencyNB
     trial = model_type(columns).fit(frame.iloc[train], y[train])
-    score = metrics(y[valid], trial.predict_proba(frame.iloc[valid]))
+    predicted = trial.predict_proba(frame.iloc[valid])
+    score = metrics(y[valid], predicted)
     final = model_type(columns).fit(frame, y)
     report = {
         "method": final.method,
         "validation": score,
         "split": "time" if order is not None else "stratified",
         "cold_start": not enough,
+        "valid_rows": valid,
+        "valid_scores": predicted,
     }
     if not enough:
         report["cold_start_reason"] = (
