@@ -121,7 +121,10 @@ def _windowed_counts(
     import pandas as pd
 
     base = rows[["id", "as_of"]].reset_index().rename(columns={"index": "row"})
-    joined = base.merge(events[[key, time]], left_on="id", right_on=key, how="inner")
+    base["id"] = base["id"].astype("int64")
+    linked = events.loc[events[key].notna(), [key, time]]
+    linked = linked.assign(**{key: linked[key].astype("int64")})
+    joined = base.merge(linked, left_on="id", right_on=key, how="inner")
     joined = joined[joined[time] <= joined["as_of"]]
     age = (joined["as_of"] - joined[time]).dt.total_seconds() / DAY
     out = pd.DataFrame(index=rows.index)
