@@ -130,6 +130,7 @@ def model_detail(request: HttpRequest, kind: str) -> HttpResponse:
         "kind": model_kind,
         "versions": versions,
         "chosen": chosen,
+        "chosen_rows": (chosen.params.get("rows") or chosen.params.get("projects")) if chosen else None,
         "alerts": alerts,
         "chart": _chart(versions, kind),
         "calibration": _calibration(chosen),
