@@ -189,7 +189,7 @@ class AverageModel(TabularClassifier):
         return sum(m.contributions(frame) for m in self.members) / 2
 
 
-SEARCH = ((1, 10), (2, 5), (4, 2), (6, 1))
+SEARCH = ((1, 10), (3, 3), (6, 1))
 
 
 class XGBoostModel(TabularClassifier):
@@ -262,7 +262,7 @@ class XGBoostModel(TabularClassifier):
                 score, rounds = float(probe.best_score), probe.best_iteration + 1
             else:
                 history = xgb.cv(
-                    params, full, num_boost_round=1000, nfold=3, stratified=True,
+                    params, full, num_boost_round=600, nfold=3, stratified=True,
                     early_stopping_rounds=40, seed=RANDOM_STATE, verbose_eval=False,
                 )
                 score, rounds = float(history["test-logloss-mean"].iloc[-1]), len(history)

@@ -113,7 +113,12 @@ def train_conversion(
     trial = model_type(columns).fit(frame.iloc[train], y[train])
     predicted = trial.predict_proba(frame.iloc[valid])
     score = metrics(y[valid], predicted)
-    final = model_type(columns).fit(frame, y)
+    final = model_type(columns)
+    if isinstance(trial, XGBoostModel) and isinstance(final, XGBoostModel):
+        # The depth and rounds searched on the training part carry over.
+        final.params = trial.params
+        final.rounds = int(trial.rounds * len(y) / max(len(train), 1))
+    final.fit(frame, y)
     report = {
         "method": final.method,
         "validation": score,
