@@ -30,7 +30,9 @@ def synthetic_deals(n: int, seed: int = 1) -> tuple[Any, Any]:
     import pandas as pd
 
     rng = np.random.default_rng(seed)
-    source = rng.choice(["referral", "trade_show", "website", "cold_call", "existing_customer"], n)
+    source = rng.choice(
+        ["referral", "trade_show", "website", "cold_call", "existing_customer"], n
+    )
     frame = pd.DataFrame(
         {
             "currency": rng.choice(["CNY", "USD", "EUR"], n, p=[0.8, 0.15, 0.05]),
@@ -45,17 +47,30 @@ def synthetic_deals(n: int, seed: int = 1) -> tuple[Any, Any]:
             "activities_90d": rng.poisson(9, n).astype(float),
             "activities_365d": rng.poisson(15, n).astype(float),
             "activities_days_since_last": rng.exponential(10, n),
-            "industry": rng.choice(["manufacturing", "software", "energy", "finance"], n),
+            "industry": rng.choice(
+                ["manufacturing", "software", "energy", "finance"], n
+            ),
             "region": rng.choice(["east_china", "north_china", "south_china"], n),
             "size": rng.choice(["small", "medium", "large", "enterprise"], n),
             "tier": rng.choice(["A", "B", "C"], n),
             "company_age_days": rng.uniform(30, 600, n),
         }
     )
-    bonus = pd.Series(source).map({"referral": 0.12, "trade_show": 0.06, "website": 0.0, "cold_call": -0.08, "existing_customer": 0.05})
+    bonus = pd.Series(source).map(
+        {
+            "referral": 0.12,
+            "trade_show": 0.06,
+            "website": 0.0,
+            "cold_call": -0.08,
+            "existing_customer": 0.05,
+        }
+    )
     p = (
-        0.42 + 0.035 * (frame["discount_pct"] - 8) + bonus.to_numpy()
-        + 0.02 * (frame["activities_30d"] - 4) - 0.15 * (frame["owner_open_deals"] > 20)
+        0.42
+        + 0.035 * (frame["discount_pct"] - 8)
+        + bonus.to_numpy()
+        + 0.02 * (frame["activities_30d"] - 4)
+        - 0.15 * (frame["owner_open_deals"] > 20)
     ).clip(0.03, 0.95)
     frame.loc[rng.random(n) < 0.05, "discount_pct"] = np.nan
     return frame, (rng.random(n) < p).astype(int)
@@ -65,7 +80,11 @@ def bench_conversion() -> None:
     import numpy as np
     import xgboost as xgb
 
-    from rapport.intelligence.ml.lib.tabular import as_strings, detect_columns, preprocessor
+    from rapport.intelligence.ml.lib.tabular import (
+        as_strings,
+        detect_columns,
+        preprocessor,
+    )
     from rapport.intelligence.ml.lib.training import top_factors, train_conversion
 
     frame, y = synthetic_deals(N_ROWS)
@@ -77,15 +96,26 @@ def bench_conversion() -> None:
     matrix = prep.fit_transform(as_strings(frame, columns))
     started = time.perf_counter()
     xgb.train(
-        {"objective": "binary:logistic", "max_depth": 4, "eta": 0.1, "nthread": 2, "tree_method": "hist"},
+        {
+            "objective": "binary:logistic",
+            "max_depth": 4,
+            "eta": 0.1,
+            "nthread": 2,
+            "tree_method": "hist",
+        },
         xgb.DMatrix(matrix, label=y),
         num_boost_round=200,
     )
     plain_s = time.perf_counter() - started
-    print(f"conversion training, {N_ROWS:,} closed deals: {train_s:6.1f} s (target 120 s); "
-          f"method {report['method']}, validation AUC {report['validation']['auc']:.3f}")
-    print(f"  reference: plain xgboost.train, 200 rounds, encoded matrix: {plain_s:6.1f} s "
-          f"(ratio {train_s / plain_s:.1f})")
+    print(
+        f"conversion training, {N_ROWS:,} closed deals: {train_s:6.1f} s "
+        f"(target 120 s); method {report['method']}, "
+        f"validation AUC {report['validation']['auc']:.3f}"
+    )
+    print(
+        f"  reference: plain xgboost.train, 200 rounds, encoded matrix: "
+        f"{plain_s:6.1f} s (ratio {train_s / plain_s:.1f})"
+    )
     leads, _ = synthetic_deals(N_ROWS, seed=2)
     started = time.perf_counter()
     scores = model.predict_proba(leads)
@@ -94,8 +124,10 @@ def bench_conversion() -> None:
     factors = top_factors(model, leads, 3)
     explain_s = time.perf_counter() - started
     assert len(scores) == len(factors) == N_ROWS
-    print(f"scoring {N_ROWS:,} rows: {score_s:5.2f} s, with top-3 reasons {score_s + explain_s:5.2f} s "
-          f"(target 10 s); mean score {np.mean(scores):.3f}")
+    print(
+        f"scoring {N_ROWS:,} rows: {score_s:5.2f} s, with top-3 reasons "
+        f"{score_s + explain_s:5.2f} s (target 10 s); mean score {np.mean(scores):.3f}"
+    )
 
 
 def bench_delay() -> None:
@@ -108,14 +140,22 @@ def bench_delay() -> None:
     started = time.perf_counter()
     _model, report = delay.train(projects)
     train_s = time.perf_counter() - started
-    print(f"delay: simulated {N_PROJECTS:,} projects in {simulate_s:.1f} s; trained ES + trees + "
-          f"LSTM (twice: validation and final) in {train_s:.1f} s (target 300 s)")
+    print(
+        f"delay: simulated {N_PROJECTS:,} projects in {simulate_s:.1f} s; "
+        f"trained ES + trees + LSTM (twice: validation and final) in "
+        f"{train_s:.1f} s (target 300 s)"
+    )
     for stage, table in report["mae_by_stage"].items():
         cells = ", ".join(f"{k} {v:.2f}" for k, v in table.items())
-        print(f"  MAE in days at {float(stage):.0%} of plan: {cells} -> {report['routes'][stage]}")
+        print(
+            f"  MAE in days at {float(stage):.0%} of plan: {cells} "
+            f"-> {report['routes'][stage]}"
+        )
     base = report["baseline"]["mae"]
-    print(f"  routed MAE {report['mae']:.2f} vs Earned Schedule {base:.2f} "
-          f"(margin {base - report['mae']:.2f} days, {1 - report['mae'] / base:.0%})")
+    print(
+        f"  routed MAE {report['mae']:.2f} vs Earned Schedule {base:.2f} "
+        f"(margin {base - report['mae']:.2f} days, {1 - report['mae'] / base:.0%})"
+    )
 
 
 def bench_public() -> None:
@@ -138,7 +178,9 @@ def bench_public() -> None:
     rows = []
     for name in ("churn", "conversion"):
         result = cross_validate(name, frame, y, columns)
-        rows.append((f"rapport ml evaluate --model {name}", result["auc"], result["log_loss"]))
+        rows.append(
+            (f"rapport ml evaluate --model {name}", result["auc"], result["log_loss"])
+        )
     lr = GridSearchCV(
         make_pipeline(StandardScaler(), LogisticRegression(max_iter=5000)),
         {"logisticregression__C": [0.01, 0.03, 0.1, 0.3, 1, 3, 10]},
@@ -146,15 +188,29 @@ def bench_public() -> None:
         cv=5,
     )
     p = cross_val_predict(lr, frame, y, cv=folds, method="predict_proba")[:, 1]
-    rows.append(("hand-tuned LogisticRegression (grid on C)", roc_auc_score(y, p), log_loss(y, p)))
+    rows.append(
+        (
+            "hand-tuned LogisticRegression (grid on C)",
+            roc_auc_score(y, p),
+            log_loss(y, p),
+        )
+    )
     grid = GridSearchCV(
-        xgb.XGBClassifier(n_estimators=300, learning_rate=0.05, n_jobs=2, tree_method="hist"),
+        xgb.XGBClassifier(
+            n_estimators=300, learning_rate=0.05, n_jobs=2, tree_method="hist"
+        ),
         {"max_depth": [2, 3, 4, 6], "min_child_weight": [1, 3]},
         scoring="neg_log_loss",
         cv=5,
     )
     p = cross_val_predict(grid, frame, y, cv=folds, method="predict_proba")[:, 1]
-    rows.append(("hand-tuned XGBClassifier (grid on depth)", roc_auc_score(y, p), log_loss(y, p)))
+    rows.append(
+        (
+            "hand-tuned XGBClassifier (grid on depth)",
+            roc_auc_score(y, p),
+            log_loss(y, p),
+        )
+    )
     print("breast cancer (569 rows), out-of-fold over the same 5 folds:")
     for name, auc, loss in rows:
         print(f"  {name:<44} AUC {auc:.4f}  log loss {loss:.4f}")
@@ -172,10 +228,17 @@ def bench_demo() -> None:
     for version in ModelVersion.objects.filter(status="active").order_by("kind"):
         m, b = version.metrics, version.metrics.get("baseline", {})
         if m.get("auc") is not None:
-            print(f"  {version}: AUC {m['auc']:.3f} vs {b.get('auc', 0):.3f} ({b.get('method')}), "
-                  f"Brier {m['brier']:.4f} vs {b.get('brier', 0):.4f}, log loss {m['log_loss']:.4f} vs {b.get('log_loss', 0):.4f}")
+            print(
+                f"  {version}: AUC {m['auc']:.3f} vs {b.get('auc', 0):.3f} "
+                f"({b.get('method')}), Brier {m['brier']:.4f} vs "
+                f"{b.get('brier', 0):.4f}, log loss {m['log_loss']:.4f} vs "
+                f"{b.get('log_loss', 0):.4f}"
+            )
         elif m.get("mae") is not None:
-            print(f"  {version}: MAE {m['mae']:.3f} vs {b.get('mae', 0):.3f} ({b.get('method')})")
+            print(
+                f"  {version}: MAE {m['mae']:.3f} vs {b.get('mae', 0):.3f} "
+                f"({b.get('method')})"
+            )
 
 
 def main() -> None:

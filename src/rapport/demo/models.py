@@ -48,11 +48,17 @@ def load(builder: Any) -> dict[str, int]:
 
 def clear() -> None:
     """Delete this step's demo records: predictions, review items and versions."""
-    from rapport.intelligence.models import FairnessAlert, ModelVersion, Prediction, ReviewItem
-
     from rapport.intelligence.ml.services import models_dir
+    from rapport.intelligence.models import (
+        FairnessAlert,
+        ModelVersion,
+        Prediction,
+        ReviewItem,
+    )
 
-    for name in ModelVersion.objects.exclude(file_path="").values_list("file_path", flat=True):
+    for name in ModelVersion.objects.exclude(file_path="").values_list(
+        "file_path", flat=True
+    ):
         (models_dir() / name).unlink(missing_ok=True)
     ReviewItem.objects.all().delete()
     Prediction.objects.all().delete()

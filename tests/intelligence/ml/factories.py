@@ -13,7 +13,9 @@ from rapport.intelligence.models import ModelVersion, Prediction, ReviewItem
 from tests.factories import PipelineFactory
 
 
-def history(owner, companies: int = 60, days: int = 400, seed: int = 2) -> dict[str, int]:
+def history(
+    owner, companies: int = 60, days: int = 400, seed: int = 2
+) -> dict[str, int]:
     """Companies with activities, won/lost deals (discount helps) and leads.
 
     Half the companies go quiet (no more activity) at a random day; deals with a
@@ -23,7 +25,11 @@ def history(owner, companies: int = 60, days: int = 400, seed: int = 2) -> dict[
     now = timezone.now()
     pipeline = PipelineFactory()
     stages = {s.outcome: s for s in pipeline.stages.order_by("position")}
-    won, lost, open_stage = stages["won"], stages["lost"], Stage.objects.filter(pipeline=pipeline, outcome="open").first()
+    won, lost, open_stage = (
+        stages["won"],
+        stages["lost"],
+        Stage.objects.filter(pipeline=pipeline, outcome="open").first(),
+    )
     rows_c, rows_a, rows_d, rows_l = [], [], [], []
     for i in range(companies):
         rows_c.append(
@@ -45,8 +51,12 @@ def history(owner, companies: int = 60, days: int = 400, seed: int = 2) -> dict[
         while ago > quiet_ago:
             rows_a.append(
                 Activity(
-                    kind="call", subject="call", company=company, owner=owner,
-                    team=owner.team, occurred_at=now - timedelta(days=ago),
+                    kind="call",
+                    subject="call",
+                    company=company,
+                    owner=owner,
+                    team=owner.team,
+                    occurred_at=now - timedelta(days=ago),
                 )
             )
             ago -= rng.exponential(12)
@@ -56,8 +66,13 @@ def history(owner, companies: int = 60, days: int = 400, seed: int = 2) -> dict[
             outcome = won if rng.random() < 0.15 + 0.035 * discount else lost
             rows_d.append(
                 Deal(
-                    title="deal", company=company, owner=owner, team=owner.team,
-                    pipeline=pipeline, stage=outcome, amount=Decimal(int(rng.uniform(1e4, 1e6))),
+                    title="deal",
+                    company=company,
+                    owner=owner,
+                    team=owner.team,
+                    pipeline=pipeline,
+                    stage=outcome,
+                    amount=Decimal(int(rng.uniform(1e4, 1e6))),
                     discount_pct=Decimal(f"{discount:.2f}"),
                     lost_reason="price" if outcome == lost else "",
                     created_at=now - timedelta(days=created),
@@ -66,39 +81,63 @@ def history(owner, companies: int = 60, days: int = 400, seed: int = 2) -> dict[
             )
         rows_d.append(
             Deal(
-                title="open deal", company=company, owner=owner, team=owner.team,
-                pipeline=pipeline, stage=open_stage, amount=Decimal("100000"),
-                discount_pct=Decimal("10"), created_at=now - timedelta(days=20),
+                title="open deal",
+                company=company,
+                owner=owner,
+                team=owner.team,
+                pipeline=pipeline,
+                stage=open_stage,
+                amount=Decimal("100000"),
+                discount_pct=Decimal("10"),
+                created_at=now - timedelta(days=20),
             )
         )
     Activity.objects.bulk_create(rows_a)
     Deal.objects.bulk_create(rows_d)
     for j in range(companies * 4):
         source = ["referral", "cold_call", "website"][j % 3]
-        converted = rng.random() < {"referral": 0.6, "cold_call": 0.1, "website": 0.3}[source]
+        converted = (
+            rng.random() < {"referral": 0.6, "cold_call": 0.1, "website": 0.3}[source]
+        )
         status = "converted" if converted else "disqualified"
         if j % 10 == 0:
             status = "new"
         rows_l.append(
             Lead(
-                title=f"lead {j}", owner=owner, team=owner.team, source=source,
-                status=status, created_at=now - timedelta(days=rng.uniform(30, days - 5)),
+                title=f"lead {j}",
+                owner=owner,
+                team=owner.team,
+                source=source,
+                status=status,
+                created_at=now - timedelta(days=rng.uniform(30, days - 5)),
             )
         )
     Lead.objects.bulk_create(rows_l)
-    return {"companies": len(rows_c), "activities": len(rows_a), "deals": len(rows_d), "leads": len(rows_l)}
+    return {
+        "companies": len(rows_c),
+        "activities": len(rows_a),
+        "deals": len(rows_d),
+        "leads": len(rows_l),
+    }
 
 
 def version(kind: str = "deal_conversion", number: int = 1, **fields) -> ModelVersion:
     defaults = {
         "method": "xgboost",
-        "metrics": {"auc": 0.8, "log_loss": 0.5, "brier": 0.2, "baseline": {"auc": 0.6}},
+        "metrics": {
+            "auc": 0.8,
+            "log_loss": 0.5,
+            "brier": 0.2,
+            "baseline": {"auc": 0.6},
+        },
         "fairness": {"attributes": [], "breached": []},
     }
     return ModelVersion.objects.create(kind=kind, number=number, **(defaults | fields))
 
 
-def prediction(version: ModelVersion, subject_kind: str, subject_id: int, score: float = 0.72) -> Prediction:
+def prediction(
+    version: ModelVersion, subject_kind: str, subject_id: int, score: float = 0.72
+) -> Prediction:
     return Prediction.objects.create(
         model_version=version,
         subject_kind=subject_kind,

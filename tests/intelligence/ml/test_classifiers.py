@@ -24,13 +24,18 @@ def test_churn_compares_both_models_on_one_split_and_beats_chance(table):
     assert set(report["candidates"]) == {"logistic", "forest", "average"}
     assert report["method"] in report["candidates"]
     chosen = report["candidates"][report["method"]]
-    assert all(chosen["log_loss"] <= c["log_loss"] + 1e-3 for c in report["candidates"].values())
+    assert all(
+        chosen["log_loss"] <= c["log_loss"] + 1e-3
+        for c in report["candidates"].values()
+    )
     assert report["validation"]["auc"] > 0.75
     scores = model.predict_proba(frame)
     assert ((scores > 0) & (scores < 1)).all()
 
 
-@pytest.mark.parametrize("model_class", [classifiers.LogisticModel, classifiers.ForestModel])
+@pytest.mark.parametrize(
+    "model_class", [classifiers.LogisticModel, classifiers.ForestModel]
+)
 def test_explanations_name_the_real_causes_with_the_right_direction(table, model_class):
     frame, y = table
     columns = tabular.detect_columns(frame)
@@ -54,7 +59,9 @@ def test_forest_path_contributions_add_up_to_the_forest_score(table):
     pipeline = model.pipeline
     raw = pipeline.predict_proba(tabular.as_strings(frame, columns))[:, 1]
     forest = pipeline.named_steps["clf"]
-    base = np.mean([t.tree_.value[0, 0, 1] / t.tree_.value[0, 0].sum() for t in forest.estimators_])
+    base = np.mean(
+        [t.tree_.value[0, 0, 1] / t.tree_.value[0, 0].sum() for t in forest.estimators_]
+    )
     assert np.allclose(model.contributions(frame).sum(axis=1) + base, raw, atol=1e-6)
 
 
@@ -91,5 +98,7 @@ def test_cross_validation_reports_every_metric_out_of_sample(table):
     for key in ("auc", "accuracy", "f1", "log_loss", "brier"):
         assert 0 <= result[key] <= 1 or key == "log_loss"
     assert result["auc"] > 0.75
-    timed = training.cross_validate("conversion", frame, y, columns, time=np.arange(len(y)))
+    timed = training.cross_validate(
+        "conversion", frame, y, columns, time=np.arange(len(y))
+    )
     assert timed["split"] == "time" and timed["n"] == len(y) // 5

@@ -56,7 +56,9 @@ def test_expected_purchases_and_alive_behave_as_the_model_says():
     recent = clv.probability_alive(model, [10], [39], [40])[0]
     assert gone < 0.2 < 0.9 < recent
     # more time brings more expected purchases
-    short, long = (clv.expected_purchases(model, t, [2], [30.43], [38.86])[0] for t in (10, 39))
+    short, long = (
+        clv.expected_purchases(model, t, [2], [30.43], [38.86])[0] for t in (10, 39)
+    )
     assert 0 < short < long
 
 
@@ -86,7 +88,9 @@ def test_lifetime_value_is_larger_for_the_better_customer():
         spend = rng.uniform(20, 200)
         day = int(rng.integers(0, 60))
         while day < 400:
-            rows.append((customer, start + timedelta(days=day), spend * rng.uniform(0.8, 1.2)))
+            rows.append(
+                (customer, start + timedelta(days=day), spend * rng.uniform(0.8, 1.2))
+            )
             day += int(rng.exponential(1 / rate)) + 1
     summary = clv.summarise(rows, end=start + timedelta(days=400))
     bg = clv.fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])

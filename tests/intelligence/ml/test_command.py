@@ -31,17 +31,35 @@ def table_csv(tmp_path):
 
 
 def test_evaluate_prints_every_metric_from_cross_validation(table_csv):
-    out = _run("evaluate", "--model", "conversion", "--csv", str(table_csv), "--target", "outcome")
+    out = _run(
+        "evaluate",
+        "--model",
+        "conversion",
+        "--csv",
+        str(table_csv),
+        "--target",
+        "outcome",
+    )
     assert "positive class 'yes'" in out and "split: stratified 5-fold" in out
-    values = {line.split(":")[0].strip(): float(line.split(":")[1]) for line in out.splitlines()[-5:]}
+    values = {
+        line.split(":")[0].strip(): float(line.split(":")[1])
+        for line in out.splitlines()[-5:]
+    }
     assert set(values) == {"auc", "accuracy", "f1", "log_loss", "brier"}
     assert values["auc"] > 0.7
 
 
 def test_evaluate_with_a_time_column_trains_on_the_past(table_csv):
     out = _run(
-        "evaluate", "--model", "churn", "--csv", str(table_csv), "--target", "outcome",
-        "--time-column", "month",
+        "evaluate",
+        "--model",
+        "churn",
+        "--csv",
+        str(table_csv),
+        "--target",
+        "outcome",
+        "--time-column",
+        "month",
     )
     assert "split: time" in out
 
@@ -54,8 +72,15 @@ def test_fairness_prints_the_report_for_given_predictions(table_csv, tmp_path):
     path = tmp_path / "scored.csv"
     frame.to_csv(path, index=False)
     out = _run(
-        "fairness", "--csv", str(path), "--target", "outcome", "--sensitive", "group",
-        "--prediction", "score",
+        "fairness",
+        "--csv",
+        str(path),
+        "--target",
+        "outcome",
+        "--sensitive",
+        "group",
+        "--prediction",
+        "score",
     )
     assert "demographic parity difference: 1.000" in out
     assert "four-fifths ratio:             0.000" in out
@@ -72,7 +97,13 @@ def test_clv_prints_parameters_and_a_value_per_customer(tmp_path):
         for customer in range(60):
             day = int(rng.integers(0, 100))
             while day < 365:
-                writer.writerow([f"c{customer}", (start + timedelta(days=day)).isoformat(), f"{rng.uniform(10, 90):.2f}"])
+                writer.writerow(
+                    [
+                        f"c{customer}",
+                        (start + timedelta(days=day)).isoformat(),
+                        f"{rng.uniform(10, 90):.2f}",
+                    ]
+                )
                 day += int(rng.exponential(40)) + 1
     out = _run("clv", "--transactions", str(path), "--limit", "3")
     assert "BG/NBD: r=" in out and "Gamma-Gamma: p=" in out
@@ -82,10 +113,28 @@ def test_clv_prints_parameters_and_a_value_per_customer(tmp_path):
 
 def test_bad_input_gets_a_clear_error(table_csv, tmp_path):
     with pytest.raises(CommandError, match="target column 'nope' is not in the file"):
-        _run("evaluate", "--model", "churn", "--csv", str(table_csv), "--target", "nope")
+        _run(
+            "evaluate", "--model", "churn", "--csv", str(table_csv), "--target", "nope"
+        )
     with pytest.raises(CommandError, match="No such file"):
-        _run("evaluate", "--model", "churn", "--csv", str(tmp_path / "missing.csv"), "--target", "x")
+        _run(
+            "evaluate",
+            "--model",
+            "churn",
+            "--csv",
+            str(tmp_path / "missing.csv"),
+            "--target",
+            "x",
+        )
     with pytest.raises(CommandError, match="exactly two values"):
-        _run("evaluate", "--model", "churn", "--csv", str(table_csv), "--target", "source")
+        _run(
+            "evaluate",
+            "--model",
+            "churn",
+            "--csv",
+            str(table_csv),
+            "--target",
+            "source",
+        )
     with pytest.raises(CommandError, match="Missing column"):
         _run("clv", "--transactions", str(table_csv))

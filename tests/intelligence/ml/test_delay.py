@@ -40,7 +40,7 @@ def test_the_delay_model_uses_each_method_only_where_it_wins(tmp_path):
     assert report["mae"] <= report["baseline"]["mae"]
     path = tmp_path / "delay.zip"
     checksum = storage.save(model, path)
-    loaded, meta = storage.load(path, checksum)
+    loaded, _meta = storage.load(path, checksum)
     cases = delay.cases_from(projects[:5])
     assert np.allclose(loaded.predict(cases), model.predict(cases), atol=1e-4)
 

@@ -19,7 +19,9 @@ def scored_deal(rep):
     return deal
 
 
-def test_a_deal_page_shows_its_win_probability_and_three_reasons(client, rep, scored_deal):
+def test_a_deal_page_shows_its_win_probability_and_three_reasons(
+    client, rep, scored_deal
+):
     client.force_login(rep)
     page = client.get(reverse("crm:deal_detail", args=[scored_deal.pk]))
     html = page.content.decode()
@@ -32,16 +34,28 @@ def test_a_deal_page_shows_its_win_probability_and_three_reasons(client, rep, sc
 def test_the_deal_page_reads_its_reasons_in_chinese(client, rep, scored_deal):
     client.force_login(rep)
     page = client.get(
-        reverse("crm:deal_detail", args=[scored_deal.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+        reverse("crm:deal_detail", args=[scored_deal.pk]),
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
     assert "赢单概率" in page.content.decode()
 
 
-def test_the_model_pages_render_for_a_manager_and_admin_only_gets_actions(client, manager, admin_user):
-    v1 = version(kind="churn", number=1, checksum="a" * 64, status="retired", metrics={
-        "auc": 0.8, "log_loss": 0.3, "brier": 0.1, "baseline": {"auc": 0.7},
-        "calibration": [{"predicted": 0.1, "observed": 0.12, "count": 50}],
-    })
+def test_the_model_pages_render_for_a_manager_and_admin_only_gets_actions(
+    client, manager, admin_user
+):
+    v1 = version(
+        kind="churn",
+        number=1,
+        checksum="a" * 64,
+        status="retired",
+        metrics={
+            "auc": 0.8,
+            "log_loss": 0.3,
+            "brier": 0.1,
+            "baseline": {"auc": 0.7},
+            "calibration": [{"predicted": 0.1, "observed": 0.12, "count": 50}],
+        },
+    )
     v1.activated_at = v1.created_at
     v1.save()
     version(kind="churn", number=2, checksum="b" * 64, status="active")
@@ -49,11 +63,24 @@ def test_the_model_pages_render_for_a_manager_and_admin_only_gets_actions(client
     assert client.get(reverse("intelligence:ml_models")).status_code == 200
     page = client.get(reverse("intelligence:ml_model", args=["churn"]) + f"?v={v1.pk}")
     html = page.content.decode()
-    assert page.status_code == 200 and "ml-calibration" in html and "Train a new version" not in html
-    assert client.get(reverse("intelligence:ml_model", args=["nonsense"])).status_code == 404
-    assert client.post(reverse("intelligence:ml_rollback", args=["churn"])).status_code == 403
+    assert (
+        page.status_code == 200
+        and "ml-calibration" in html
+        and "Train a new version" not in html
+    )
+    assert (
+        client.get(reverse("intelligence:ml_model", args=["nonsense"])).status_code
+        == 404
+    )
+    assert (
+        client.post(reverse("intelligence:ml_rollback", args=["churn"])).status_code
+        == 403
+    )
     client.force_login(admin_user)
-    assert "Train a new version" in client.get(reverse("intelligence:ml_model", args=["churn"])).content.decode()
+    assert (
+        "Train a new version"
+        in client.get(reverse("intelligence:ml_model", args=["churn"])).content.decode()
+    )
     response = client.post(reverse("intelligence:ml_rollback", args=["churn"]))
     assert response.status_code == 302
     assert ModelVersion.objects.get(pk=v1.pk).status == "active"
@@ -67,19 +94,37 @@ def test_the_review_queue_page_decides_with_a_reason(client, manager, rep):
     url = reverse("intelligence:ml_decide", args=[item.pk])
     client.post(url, {"decision": "approve", "reason": ""})
     assert ReviewItem.objects.get(pk=item.pk).status == "pending"
-    client.post(url, {"decision": "approve", "reason": "Call them this week", "version": item.version})
+    client.post(
+        url,
+        {
+            "decision": "approve",
+            "reason": "Call them this week",
+            "version": item.version,
+        },
+    )
     assert ReviewItem.objects.get(pk=item.pk).status == "approved"
 
 
 def test_another_team_cannot_see_or_decide_a_review_item(client, rep, outsider):
     item = review_item(version(kind="churn"), CompanyFactory(owner=rep))
     client.force_login(outsider)
-    assert item.subject_repr not in client.get(reverse("intelligence:ml_review")).content.decode()
-    response = client.post(reverse("intelligence:ml_decide", args=[item.pk]), {"decision": "approve", "reason": "x"})
+    assert (
+        item.subject_repr
+        not in client.get(reverse("intelligence:ml_review")).content.decode()
+    )
+    response = client.post(
+        reverse("intelligence:ml_decide", args=[item.pk]),
+        {"decision": "approve", "reason": "x"},
+    )
     assert response.status_code == 404
     api = ApiClient(outsider)
     assert api.get(f"/ml/review/{item.pk}").status_code == 404
-    assert api.post(f"/ml/review/{item.pk}/decide", {"approve": True, "reason": "x"}).status_code == 404
+    assert (
+        api.post(
+            f"/ml/review/{item.pk}/decide", {"approve": True, "reason": "x"}
+        ).status_code
+        == 404
+    )
     assert api.get("/ml/review").json()["items"] == []
 
 
@@ -96,30 +141,47 @@ def test_the_churn_list_shows_only_visible_customers(client, rep, outsider):
 
 def test_the_api_gives_scores_of_visible_records_only(rep, outsider, scored_deal):
     api = ApiClient(rep)
-    answer = api.get("/ml/predictions", {"subject_kind": "crm.deal", "subject_id": scored_deal.pk})
+    answer = api.get(
+        "/ml/predictions", {"subject_kind": "crm.deal", "subject_id": scored_deal.pk}
+    )
     assert answer.status_code == 200
     body = answer.json()[0]
     assert body["score"] == pytest.approx(0.72) and len(body["factors"]) == 3
     assert body["factors"][0]["text"].startswith("Discount %")
-    hidden = ApiClient(outsider).get("/ml/predictions", {"subject_kind": "crm.deal", "subject_id": scored_deal.pk})
+    hidden = ApiClient(outsider).get(
+        "/ml/predictions", {"subject_kind": "crm.deal", "subject_id": scored_deal.pk}
+    )
     assert hidden.status_code == 404
 
 
 def test_the_api_activates_with_if_match_and_reports_problems(admin_user, manager):
     candidate = version(checksum="a" * 64)
     api = ApiClient(admin_user)
-    stale = api.post(f"/ml/models/{candidate.pk}/activate", {}, **{"If-Match": f'"{candidate.pk}-99"'})
+    stale = api.post(
+        f"/ml/models/{candidate.pk}/activate",
+        {},
+        **{"If-Match": f'"{candidate.pk}-99"'},
+    )
     assert stale.status_code == 412
-    done = api.post(f"/ml/models/{candidate.pk}/activate", {}, **{"If-Match": f'"{candidate.pk}-{candidate.version}"'})
+    done = api.post(
+        f"/ml/models/{candidate.pk}/activate",
+        {},
+        **{"If-Match": f'"{candidate.pk}-{candidate.version}"'},
+    )
     assert done.status_code == 200 and done.json()["status"] == "active"
     again = api.post(f"/ml/models/{candidate.pk}/activate", {})
     assert again.status_code == 409 and again.json()["code"] == "ml_already_active"
-    assert ApiClient(manager).post(f"/ml/models/{candidate.pk}/activate", {}).status_code == 403
+    assert (
+        ApiClient(manager).post(f"/ml/models/{candidate.pk}/activate", {}).status_code
+        == 403
+    )
     listed = ApiClient(manager).get("/ml/models", {"kind": "deal_conversion"})
     assert [v["number"] for v in listed.json()["items"]] == [1]
 
 
-def test_the_api_queues_training_as_a_job(admin_user, django_capture_on_commit_callbacks):
+def test_the_api_queues_training_as_a_job(
+    admin_user, django_capture_on_commit_callbacks
+):
     from rapport.core.models import Job
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from rapport.core.errors import Conflict, Forbidden, PreconditionFailed, ValidationFailed
+from rapport.core.errors import (
+    Conflict,
+    Forbidden,
+    PreconditionFailed,
+    ValidationFailed,
+)
 from rapport.core.models import AuditEntry
 from rapport.intelligence.ml import services
 from rapport.intelligence.models import FairnessAlert, ModelVersion, ReviewItem
@@ -18,12 +23,17 @@ def test_activation_retires_the_previous_version_and_rollback_restores_it(admin_
     services.activate(admin_user, first)
     services.activate(admin_user, second)
     first.refresh_from_db()
-    assert (first.status, ModelVersion.objects.get(pk=second.pk).status) == ("retired", "active")
+    assert (first.status, ModelVersion.objects.get(pk=second.pk).status) == (
+        "retired",
+        "active",
+    )
     back = services.rollback(admin_user, "deal_conversion", "v2 scores too high")
     assert back.pk == first.pk and back.status == "active"
     second.refresh_from_db()
     assert second.status == "retired"
-    entries = AuditEntry.objects.filter(kind="intelligence.modelversion", object_id=str(first.pk))
+    entries = AuditEntry.objects.filter(
+        kind="intelligence.modelversion", object_id=str(first.pk)
+    )
     assert any(e.changes.get("reason") == "v2 scores too high" for e in entries)
 
 
@@ -44,28 +54,52 @@ def test_only_administrators_train_activate_and_roll_back(manager, rep):
             services.rollback(user, "churn")
 
 
-def test_an_open_fairness_alert_needs_a_reason_and_blocks_automatic_activation(admin_user):
-    report = {"attributes": [{"attribute": "region", "breaches": ["four_fifths"]}], "breached": ["region"]}
+def test_an_open_fairness_alert_needs_a_reason_and_blocks_automatic_activation(
+    admin_user,
+):
+    report = {
+        "attributes": [{"attribute": "region", "breaches": ["four_fifths"]}],
+        "breached": ["region"],
+    }
     flagged = services.register_version(
-        admin_user, "churn", "forest", None, window=(None, None), features=[],
-        params={}, metrics={"auc": 0.9, "log_loss": 0.1}, fairness=report,
+        admin_user,
+        "churn",
+        "forest",
+        None,
+        window=(None, None),
+        features=[],
+        params={},
+        metrics={"auc": 0.9, "log_loss": 0.1},
+        fairness=report,
     )
-    assert FairnessAlert.objects.filter(model_version=flagged, status="open").count() == 1
+    assert (
+        FairnessAlert.objects.filter(model_version=flagged, status="open").count() == 1
+    )
     assert services.promote_if_better(flagged) is False
     flagged.checksum = "c" * 64
     flagged.save()
     with pytest.raises(ValidationFailed):
         services.activate(admin_user, flagged)
-    services.activate(admin_user, flagged, "Checked by hand: the gap is one small region")
+    services.activate(
+        admin_user, flagged, "Checked by hand: the gap is one small region"
+    )
     assert ModelVersion.objects.get(pk=flagged.pk).status == "active"
 
 
-def test_scheduled_retraining_promotes_only_a_better_and_not_less_fair_candidate(admin_user):
-    active = version(number=1, checksum="a" * 64, metrics={"auc": 0.80, "log_loss": 0.50})
+def test_scheduled_retraining_promotes_only_a_better_and_not_less_fair_candidate(
+    admin_user,
+):
+    active = version(
+        number=1, checksum="a" * 64, metrics={"auc": 0.80, "log_loss": 0.50}
+    )
     services.activate(admin_user, active)
-    worse = version(number=2, checksum="b" * 64, metrics={"auc": 0.78, "log_loss": 0.52})
+    worse = version(
+        number=2, checksum="b" * 64, metrics={"auc": 0.78, "log_loss": 0.52}
+    )
     assert services.promote_if_better(worse) is False
-    better = version(number=3, checksum="c" * 64, metrics={"auc": 0.83, "log_loss": 0.45})
+    better = version(
+        number=3, checksum="c" * 64, metrics={"auc": 0.83, "log_loss": 0.45}
+    )
     assert services.promote_if_better(better) is True
     assert ModelVersion.objects.get(pk=better.pk).status == "active"
 
@@ -77,17 +111,25 @@ def test_a_manager_decides_a_review_item_with_a_reason_and_it_is_audited(manager
         services.decide(manager, item, True, "  ")
     with pytest.raises(PreconditionFailed):
         services.decide(manager, item, True, "ok", expected_version=item.version + 5)
-    decided = services.decide(manager, item, False, "They renewed last week", item.version)
-    assert (decided.status, decided.reviewer, decided.decision_reason) == (
-        ReviewItem.Status.REJECTED, manager, "They renewed last week",
+    decided = services.decide(
+        manager, item, False, "They renewed last week", item.version
     )
-    audit = AuditEntry.objects.get(kind="intelligence.reviewitem", object_id=str(item.pk))
+    assert (decided.status, decided.reviewer, decided.decision_reason) == (
+        ReviewItem.Status.REJECTED,
+        manager,
+        "They renewed last week",
+    )
+    audit = AuditEntry.objects.get(
+        kind="intelligence.reviewitem", object_id=str(item.pk)
+    )
     assert audit.changes["reason"] == "They renewed last week"
     with pytest.raises(Conflict):
         services.decide(manager, decided, True, "again")
 
 
-def test_a_rep_may_not_decide_and_another_team_does_not_see_the_item(rep, outsider, manager):
+def test_a_rep_may_not_decide_and_another_team_does_not_see_the_item(
+    rep, outsider, manager
+):
     item = review_item(version(kind="churn"), CompanyFactory(owner=rep))
     from rapport.core.errors import NotFound
 

@@ -37,7 +37,9 @@ def columns(table):
     ],
     ids=["logistic", "forest", "average", "xgboost", "naive_bayes"],
 )
-def test_every_model_round_trips_through_its_safe_format(tmp_path, table, columns, make):
+def test_every_model_round_trips_through_its_safe_format(
+    tmp_path, table, columns, make
+):
     frame, y = table
     model = make(columns, frame, y)
     path = tmp_path / "model.zip"
@@ -67,7 +69,9 @@ def test_a_changed_file_is_refused(tmp_path, table, columns):
 def test_a_foreign_file_with_a_pickle_is_refused(tmp_path):
     path = tmp_path / "model.zip"
     with zipfile.ZipFile(path, "w") as bundle:
-        bundle.writestr("meta.json", json.dumps({"format_version": 1, "method": "forest"}))
+        bundle.writestr(
+            "meta.json", json.dumps({"format_version": 1, "method": "forest"})
+        )
         bundle.writestr("model.pkl", pickle.dumps(Evil()))
     with pytest.raises(storage.UnsafeModelFile, match="not a Rapport model file"):
         storage.load(path, storage.sha256_of(path))
@@ -83,10 +87,17 @@ def test_a_skops_part_with_an_untrusted_type_is_refused(tmp_path):
     with zipfile.ZipFile(path, "w") as bundle:
         bundle.writestr(
             "meta.json",
-            json.dumps({"format_version": 1, "method": "forest", "numeric": [], "categorical": []}),
+            json.dumps(
+                {
+                    "format_version": 1,
+                    "method": "forest",
+                    "numeric": [],
+                    "categorical": [],
+                }
+            ),
         )
         bundle.writestr("model.skops", sio.dumps({"model": Evil()}))
-    with pytest.raises(storage.UnsafeModelFile, match="not trusted: .*Evil"):
+    with pytest.raises(storage.UnsafeModelFile, match=r"not trusted: .*Evil"):
         storage.load(path, storage.sha256_of(path))
 
 
@@ -96,10 +107,16 @@ def test_torch_weights_load_with_weights_only_and_refuse_objects(tmp_path):
 
     good = LSTMForecaster(hidden=8)
     good.net = good._build()
-    restored = LSTMForecaster.from_state(good.config(), io.BytesIO(good.state_dict_bytes()))
+    restored = LSTMForecaster.from_state(
+        good.config(), io.BytesIO(good.state_dict_bytes())
+    )
     assert all(
         torch.equal(a, b)
-        for a, b in zip(good.net.state_dict().values(), restored.net.state_dict().values(), strict=True)
+        for a, b in zip(
+            good.net.state_dict().values(),
+            restored.net.state_dict().values(),
+            strict=True,
+        )
     )
     evil = io.BytesIO()
     torch.save({"lstm.weight": Evil()}, evil)

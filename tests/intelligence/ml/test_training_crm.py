@@ -6,9 +6,8 @@ from datetime import timedelta
 
 import pandas as pd
 import pytest
-from django.utils import timezone
-
 from django.db.models import Avg
+from django.utils import timezone
 
 from rapport.crm.models import Activity, Company, Deal, Lead
 from rapport.intelligence.ml import datasets, scoring, services, trainers
@@ -33,8 +32,12 @@ def test_features_ignore_everything_after_the_as_of_date(crm_history, manager):
     year_before = build(load_history(), "company", today)["activities_365d"].iloc[0]
     # given new activity and a later deal after the as-of date
     Activity.objects.create(
-        kind="meeting", subject="later", company=company, owner=manager,
-        team=manager.team, occurred_at=as_of + timedelta(days=1),
+        kind="meeting",
+        subject="later",
+        company=company,
+        owner=manager,
+        team=manager.team,
+        occurred_at=as_of + timedelta(days=1),
     )
     after = build(load_history(), "company", rows)
     # then no feature as of that date changes
@@ -65,15 +68,23 @@ def test_too_few_cases_of_an_outcome_are_refused_with_counts(crm_history):
 
 
 @pytest.mark.slow
-def test_churn_trains_registers_activates_and_scores_with_reasons(crm_history, admin_user):
+def test_churn_trains_registers_activates_and_scores_with_reasons(
+    crm_history, admin_user
+):
     version = trainers.train("churn", admin_user)
     assert version.status == ModelVersion.Status.CANDIDATE
     assert version.method in {"logistic", "forest", "average"}
     assert version.checksum and len(version.checksum) == 64
     assert version.metrics["auc"] > version.metrics["baseline"]["auc"] - 0.05
     assert version.metrics["calibration"]
-    assert {r["attribute"] for r in version.fairness["attributes"]} == {"size", "region", "industry"}
-    services.activate(admin_user, version, "tested" if services.open_alerts(version) else "")
+    assert {r["attribute"] for r in version.fairness["attributes"]} == {
+        "size",
+        "region",
+        "industry",
+    }
+    services.activate(
+        admin_user, version, "tested" if services.open_alerts(version) else ""
+    )
     scored = scoring.score("churn")
     assert scored > 0
     top = Prediction.objects.filter(model_version=version).order_by("-score").first()
@@ -82,7 +93,9 @@ def test_churn_trains_registers_activates_and_scores_with_reasons(crm_history, a
 
 
 @pytest.mark.slow
-def test_the_deal_model_learns_the_discount_effect_and_beats_its_baseline(crm_history, admin_user):
+def test_the_deal_model_learns_the_discount_effect_and_beats_its_baseline(
+    crm_history, admin_user
+):
     deal = trainers.train("deal_conversion", admin_user)
     assert deal.metrics["auc"] > deal.metrics["baseline"]["auc"] + 0.05
     assert deal.metrics["brier"] < deal.metrics["baseline"]["brier"]
@@ -99,7 +112,9 @@ def test_the_lead_model_learns_the_source_effect(crm_history, admin_user):
     scores = {
         source: Prediction.objects.filter(
             subject_kind="crm.lead",
-            subject_id__in=Lead.objects.filter(status="new", source=source).values("pk"),
+            subject_id__in=Lead.objects.filter(status="new", source=source).values(
+                "pk"
+            ),
         ).aggregate(mean=Avg("score"))["mean"]
         for source in ("referral", "cold_call")
     }
@@ -112,5 +127,7 @@ def test_clv_fits_won_deals_and_reports_its_holdout_error(crm_history, admin_use
     assert clv.params["bgnbd"]["r"] > 0 and clv.params["gamma_gamma"]["p"] > 0
     assert clv.metrics["mae"] >= 0 and "mae" in clv.metrics["baseline"]
     services.activate(admin_user, clv)
-    customers = Deal.objects.filter(stage__outcome="won").values("company").distinct().count()
+    customers = (
+        Deal.objects.filter(stage__outcome="won").values("company").distinct().count()
+    )
     assert scoring.score("clv") == customers

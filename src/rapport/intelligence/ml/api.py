@@ -57,7 +57,9 @@ def _version(user: Any, version_id: int) -> ModelVersion:
 
 
 @router.get("/ml/models", response={200: Page[ModelVersionOut], **COMMON_ERRORS})
-def list_versions(request: HttpRequest, response: HttpResponse, query: Query[VersionFilter]) -> Any:
+def list_versions(
+    request: HttpRequest, response: HttpResponse, query: Query[VersionFilter]
+) -> Any:
     """Model versions in the registry, newest first."""
     user = caller(request)
     permissions.require(user, "view", "intelligence.modelversion")
@@ -86,9 +88,13 @@ def train(request: HttpRequest, kind: str) -> Any:
     return Status(202, {"job_id": job.pk, "kind": kind})
 
 
-@router.post("/ml/models/{version_id}/activate", response={200: ModelVersionOut, **WRITE_ERRORS})
-def activate(request: HttpRequest, response: HttpResponse, version_id: Id, payload: ReasonIn) -> Any:
-    """Make this version active (a reason is required while a fairness alert is open)."""
+@router.post(
+    "/ml/models/{version_id}/activate", response={200: ModelVersionOut, **WRITE_ERRORS}
+)
+def activate(
+    request: HttpRequest, response: HttpResponse, version_id: Id, payload: ReasonIn
+) -> Any:
+    """Make this version active (with a reason while a fairness alert is open)."""
     user = caller(request)
     version = _version(user, version_id)
     expected = expected_version(request, version)
@@ -101,8 +107,12 @@ def activate(request: HttpRequest, response: HttpResponse, version_id: Id, paylo
     return version
 
 
-@router.post("/ml/kinds/{kind}/rollback", response={200: ModelVersionOut, **WRITE_ERRORS})
-def rollback(request: HttpRequest, response: HttpResponse, kind: str, payload: ReasonIn) -> Any:
+@router.post(
+    "/ml/kinds/{kind}/rollback", response={200: ModelVersionOut, **WRITE_ERRORS}
+)
+def rollback(
+    request: HttpRequest, response: HttpResponse, kind: str, payload: ReasonIn
+) -> Any:
     """Reactivate the version that was active before the current one."""
     if kind not in ModelKind.values:
         raise NotFound()
@@ -116,7 +126,9 @@ def predictions(request: HttpRequest, subject_kind: str, subject_id: Id) -> Any:
     """The newest scores of one visible deal, lead or company, with their reasons."""
     user = caller(request)
     if subject_kind not in SUBJECTS:
-        raise ValidationFailed.single("subject_kind", "crm.deal, crm.lead or crm.company")
+        raise ValidationFailed.single(
+            "subject_kind", "crm.deal, crm.lead or crm.company"
+        )
     scoped, kinds = SUBJECTS[subject_kind]
     crm.get(scoped(user), subject_id)  # 404 outside the caller's scope
     out = []
@@ -137,7 +149,9 @@ def predictions(request: HttpRequest, subject_kind: str, subject_id: Id) -> Any:
 
 
 @router.get("/ml/review", response={200: Page[ReviewItemOut], **COMMON_ERRORS})
-def review_queue(request: HttpRequest, response: HttpResponse, query: Query[ReviewFilter]) -> Any:
+def review_queue(
+    request: HttpRequest, response: HttpResponse, query: Query[ReviewFilter]
+) -> Any:
     """Review items inside the caller's data scope (default: all statuses)."""
     rows = selectors.review_queue(caller(request), query.status)
     return paginate(request, response, rows, query)
@@ -158,12 +172,18 @@ def get_item(request: HttpRequest, response: HttpResponse, item_id: Id) -> Any:
     return item
 
 
-@router.post("/ml/review/{item_id}/decide", response={200: ReviewItemOut, **WRITE_ERRORS})
-def decide(request: HttpRequest, response: HttpResponse, item_id: Id, payload: DecisionIn) -> Any:
+@router.post(
+    "/ml/review/{item_id}/decide", response={200: ReviewItemOut, **WRITE_ERRORS}
+)
+def decide(
+    request: HttpRequest, response: HttpResponse, item_id: Id, payload: DecisionIn
+) -> Any:
     """Approve or reject a proposed action with a reason; If-Match is honoured."""
     user = caller(request)
     item = _item(user, item_id)
-    item = services.decide(user, item, payload.approve, payload.reason, expected_version(request, item))
+    item = services.decide(
+        user, item, payload.approve, payload.reason, expected_version(request, item)
+    )
     with_etag(response, item)
     return item
 
@@ -175,4 +195,3 @@ def alerts(request: HttpRequest, status: str = "open") -> Any:
     if status:
         rows = rows.filter(status=status)
     return list(rows[:200])
-

@@ -26,7 +26,9 @@ def purchases(history: History) -> list[tuple[int, Any, float]]:
     won = deals[(deals["outcome"] == "won") & deals["closed_at"].notna()]
     return [
         (int(c), t.to_pydatetime(), float(a))
-        for c, t, a in zip(won["company_id"], won["closed_at"], won["amount"], strict=True)
+        for c, t, a in zip(
+            won["company_id"], won["closed_at"], won["amount"], strict=True
+        )
     ]
 
 
@@ -56,7 +58,7 @@ def holdout_check(rows: list[tuple[int, Any, float]], end: Any) -> dict[str, Any
             "mae": float(np.abs(naive - actual).mean()),
         },
         "holdout_days": HOLDOUT_DAYS,
-        "customers": int(len(actual)),
+        "customers": len(actual),
     }
 
 
@@ -83,7 +85,11 @@ def train_clv(actor: Any, ctx: JobContext | None = None) -> ModelVersion:
         None,
         window=(start.date() if start else None, history.now.date()),
         features=["frequency", "recency", "T", "monetary"],
-        params={"bgnbd": bg.as_dict(), "gamma_gamma": gg.as_dict(), "unit_days": UNIT_DAYS},
+        params={
+            "bgnbd": bg.as_dict(),
+            "gamma_gamma": gg.as_dict(),
+            "unit_days": UNIT_DAYS,
+        },
         metrics=metrics,
         fairness={},
     )
@@ -100,7 +106,9 @@ def score_clv(version: ModelVersion, history: History) -> int:
     bg = clv.BGNBD(**version.params["bgnbd"], log_likelihood=0.0)
     gg = clv.GammaGamma(**version.params["gamma_gamma"], log_likelihood=0.0)
     value = clv.lifetime_value(bg, gg, summary, unit_days=UNIT_DAYS)
-    alive = clv.probability_alive(bg, summary["frequency"], summary["recency"], summary["T"])
+    alive = clv.probability_alive(
+        bg, summary["frequency"], summary["recency"], summary["T"]
+    )
     spend = clv.expected_spend(gg, summary["frequency"], summary["monetary"])
     factors = [
         [

@@ -101,7 +101,9 @@ def _active_customers(history: History, cutoff: Any) -> Any:
     known = companies[companies["created_at"] <= cutoff - timedelta(days=30)]
     since = cutoff - timedelta(days=ACTIVE_WINDOW_DAYS)
     recent_acts = acts[(acts["occurred_at"] > since) & (acts["occurred_at"] <= cutoff)]
-    recent_deals = deals[(deals["created_at"] > since) & (deals["created_at"] <= cutoff)]
+    recent_deals = deals[
+        (deals["created_at"] > since) & (deals["created_at"] <= cutoff)
+    ]
     alive = set(recent_acts["company_id"].dropna()) | set(recent_deals["company_id"])
     return sorted(set(known["id"]) & alive)
 
@@ -110,8 +112,14 @@ def _went_quiet(history: History, ids: list[int], cutoff: Any) -> list[int]:
     end = cutoff + timedelta(days=CHURN_HORIZON_DAYS)
     acts, deals = history.activities, history.deals
     busy = set(
-        acts[(acts["occurred_at"] > cutoff) & (acts["occurred_at"] <= end)]["company_id"].dropna()
-    ) | set(deals[(deals["created_at"] > cutoff) & (deals["created_at"] <= end)]["company_id"])
+        acts[(acts["occurred_at"] > cutoff) & (acts["occurred_at"] <= end)][
+            "company_id"
+        ].dropna()
+    ) | set(
+        deals[(deals["created_at"] > cutoff) & (deals["created_at"] <= end)][
+            "company_id"
+        ]
+    )
     return [0 if i in busy else 1 for i in ids]
 
 
@@ -123,7 +131,8 @@ def churn_training(history: History) -> Dataset:
     check_window(history, MIN_HISTORY_DAYS)
     start = pd.Timestamp(history.start)
     last = pd.Timestamp(history.now) - timedelta(days=CHURN_HORIZON_DAYS)
-    rows, labels = [], []
+    rows: list[tuple[Any, Any]] = []
+    labels: list[int] = []
     cutoff = start + timedelta(days=MIN_HISTORY_DAYS - CHURN_HORIZON_DAYS)
     cutoff = max(cutoff, start + timedelta(days=60))
     while cutoff <= last:
@@ -156,14 +165,16 @@ def churn_scoring(history: History) -> tuple[Any, Any]:
 
 def lead_training(history: History) -> Dataset:
     """Decided leads as of one day after they came in, labelled converted or not."""
-    import numpy as np
     import pandas as pd
 
     check_window(history, MIN_HISTORY_DAYS)
     leads = history.leads
     decided = leads[leads["status"].isin(["converted", "disqualified"])]
     rows = pd.DataFrame(
-        {"id": decided["id"].to_numpy(), "as_of": (decided["created_at"] + timedelta(days=1)).to_numpy()}
+        {
+            "id": decided["id"].to_numpy(),
+            "as_of": (decided["created_at"] + timedelta(days=1)).to_numpy(),
+        }
     )
     rows["as_of"] = pd.to_datetime(rows["as_of"], utc=True)
     data = Dataset(
@@ -184,14 +195,19 @@ def lead_scoring(history: History, ids: list[int] | None = None) -> tuple[Any, A
 
     leads = history.leads
     open_leads = leads[leads["status"].isin(["new", "contacted", "qualified"])]
-    chosen = open_leads["id"].to_numpy() if ids is None else open_leads[open_leads["id"].isin(ids)]["id"].to_numpy()
-    rows = pd.DataFrame({"id": chosen, "as_of": [pd.Timestamp(history.now)] * len(chosen)})
+    chosen = (
+        open_leads["id"].to_numpy()
+        if ids is None
+        else open_leads[open_leads["id"].isin(ids)]["id"].to_numpy()
+    )
+    rows = pd.DataFrame(
+        {"id": chosen, "as_of": [pd.Timestamp(history.now)] * len(chosen)}
+    )
     return chosen, build(history, "lead", rows)
 
 
 def deal_training(history: History) -> Dataset:
     """Closed deals as of a fixed point of their open life, labelled won or lost."""
-    import numpy as np
     import pandas as pd
 
     check_window(history, MIN_HISTORY_DAYS)
@@ -225,5 +241,7 @@ def deal_scoring(history: History, ids: list[int] | None = None) -> tuple[Any, A
     if ids is not None:
         open_deals = open_deals[open_deals["id"].isin(ids)]
     chosen = open_deals["id"].to_numpy()
-    rows = pd.DataFrame({"id": chosen, "as_of": [pd.Timestamp(history.now)] * len(chosen)})
+    rows = pd.DataFrame(
+        {"id": chosen, "as_of": [pd.Timestamp(history.now)] * len(chosen)}
+    )
     return chosen, build(history, "deal", rows)

@@ -20,12 +20,18 @@ from rapport.intelligence.models import ModelKind, ModelVersion
 DEFAULT_PROJECTS = 600
 
 
-def train_delay(actor: Any, ctx: JobContext | None = None, projects: int | None = None, epochs: int = 40) -> ModelVersion:
+def train_delay(
+    actor: Any,
+    ctx: JobContext | None = None,
+    projects: int | None = None,
+    epochs: int = 40,
+) -> ModelVersion:
     """Simulate projects, fit Earned Schedule, trees and LSTM; register a candidate."""
     from rapport.intelligence.ml.lib import delay
     from rapport.intelligence.ml.lib.simulator import SNAPSHOT_COLUMNS, simulate_many
 
-    count = projects or getattr(settings, "ML_DELAY_PROJECTS", DEFAULT_PROJECTS)
+    configured: Any = getattr(settings, "ML_DELAY_PROJECTS", DEFAULT_PROJECTS)
+    count = int(projects or configured)
     simulated = simulate_many(count, seed=11)
     if ctx is not None:
         ctx.log(f"simulated {count} projects")
@@ -41,7 +47,12 @@ def train_delay(actor: Any, ctx: JobContext | None = None, projects: int | None 
         model,
         window=(today, today),
         features=list(SNAPSHOT_COLUMNS),
-        params={"projects": count, "epochs": epochs, "routes": report["routes"], "source": "simulator"},
+        params={
+            "projects": count,
+            "epochs": epochs,
+            "routes": report["routes"],
+            "source": "simulator",
+        },
         metrics=report,
         fairness={},
         note=report["note"],

@@ -24,12 +24,30 @@ DAY = 86400.0
 
 COMPANY = ["id", "industry", "region", "size", "tier", "created_at", "owner_id"]
 LEAD = [
-    "id", "source", "region", "industry", "budget", "email", "phone",
-    "company_id", "status", "created_at", "owner_id",
+    "id",
+    "source",
+    "region",
+    "industry",
+    "budget",
+    "email",
+    "phone",
+    "company_id",
+    "status",
+    "created_at",
+    "owner_id",
 ]
 DEAL = [
-    "id", "company_id", "lead_id", "amount", "currency", "discount_pct",
-    "created_at", "closed_at", "stage__outcome", "owner_id", "lead__source",
+    "id",
+    "company_id",
+    "lead_id",
+    "amount",
+    "currency",
+    "discount_pct",
+    "created_at",
+    "closed_at",
+    "stage__outcome",
+    "owner_id",
+    "lead__source",
 ]
 ACTIVITY = ["id", "kind", "company_id", "deal_id", "lead_id", "occurred_at"]
 QUOTE = ["id", "deal_id", "status", "created_at"]
@@ -151,15 +169,23 @@ def company_attributes(history: History, subject: str, rows: Any) -> Any:
 
 def _company_of(history: History, subject: str, rows: Any) -> Any:
     table = history.deals if subject == "deal" else history.leads
-    return table.set_index("id")["company_id"].reindex(rows["id"].to_numpy()).set_axis(rows.index)
+    return (
+        table.set_index("id")["company_id"]
+        .reindex(rows["id"].to_numpy())
+        .set_axis(rows.index)
+    )
 
 
 def activity_recency(history: History, subject: str, rows: Any) -> Any:
     """Activities on the record in the last 30/90/365 days, days since the last."""
     key = {"company": "company_id", "deal": "deal_id", "lead": "lead_id"}[subject]
     out = _windowed_counts(
-        history.activities, key, "occurred_at", rows,
-        {"30d": 30, "90d": 90, "365d": 365}, "activities",
+        history.activities,
+        key,
+        "occurred_at",
+        rows,
+        {"30d": 30, "90d": 90, "365d": 365},
+        "activities",
     )
     if subject == "company":
         acts = history.activities
@@ -194,10 +220,14 @@ def deal_history(history: History, subject: str, rows: Any) -> Any:
         "deals_lost_180d": lost & recent,
         "deals_won_180d": won & recent,
     }.items():
-        out[name] = mask.groupby(groups).sum().reindex(rows.index, fill_value=0).astype(float)
+        out[name] = (
+            mask.groupby(groups).sum().reindex(rows.index, fill_value=0).astype(float)
+        )
     value = joined["amount"].where(won, 0.0).groupby(groups).sum()
     out["won_value_log"] = np.log1p(value.reindex(rows.index, fill_value=0.0))
-    since = ((joined["as_of"] - joined["closed_at"]).dt.total_seconds() / DAY).where(won)
+    since = ((joined["as_of"] - joined["closed_at"]).dt.total_seconds() / DAY).where(
+        won
+    )
     out["days_since_last_win"] = since.groupby(groups).min().reindex(rows.index)
     return out
 
@@ -217,7 +247,9 @@ def lead_attributes(history: History, subject: str, rows: Any) -> Any:
         table["company_id"].to_numpy()
     )
     existed = company_created.to_numpy() <= table["created_at"].to_numpy()
-    out["existing_company"] = (table["company_id"].notna().to_numpy() & existed).astype(float)
+    out["existing_company"] = (table["company_id"].notna().to_numpy() & existed).astype(
+        float
+    )
     out["owner_open_deals"] = _owner_load(history, table["owner_id"], rows)
     return out
 
@@ -231,16 +263,28 @@ def deal_attributes(history: History, subject: str, rows: Any) -> Any:
     out["source"] = out["source"].fillna("existing_customer")
     out["amount_log"] = np.log1p(table["amount"].to_numpy())
     out["discount_pct"] = table["discount_pct"].to_numpy()
-    out["days_open"] = (rows["as_of"].to_numpy() - table["created_at"].to_numpy()) / timedelta(days=1)
+    out["days_open"] = (
+        rows["as_of"].to_numpy() - table["created_at"].to_numpy()
+    ) / timedelta(days=1)
     quotes = history.quotes.rename(columns={"deal_id": "key"})
-    counts = _windowed_counts(quotes, "key", "created_at", rows, {"all": 100000}, "quotes")
+    counts = _windowed_counts(
+        quotes, "key", "created_at", rows, {"all": 100000}, "quotes"
+    )
     out["quotes"] = counts["quotes_all"]
     prior = history.deals[["company_id", "closed_at", "outcome"]]
     prior = prior[prior["outcome"] == "won"]
-    base = rows.assign(company_id=table["company_id"].to_numpy(), created=table["created_at"].to_numpy())
+    base = rows.assign(
+        company_id=table["company_id"].to_numpy(),
+        created=table["created_at"].to_numpy(),
+    )
     joined = base.reset_index().merge(prior, on="company_id", how="left")
     earlier = joined["closed_at"].notna() & (joined["closed_at"] < joined["created"])
-    out["repeat_customer"] = earlier.groupby(joined["index"]).any().reindex(rows.index, fill_value=False).astype(float)
+    out["repeat_customer"] = (
+        earlier.groupby(joined["index"])
+        .any()
+        .reindex(rows.index, fill_value=False)
+        .astype(float)
+    )
     out["owner_open_deals"] = _owner_load(history, table["owner_id"], rows)
     return out
 

@@ -10,10 +10,14 @@ from django.utils.translation import gettext as _
 from rapport.intelligence.ml import selectors, words
 
 
-def _panel(request: Any, record: Any, subject: str, items: list[tuple[str, str, bool]]) -> str | None:
+def _panel(
+    request: Any, record: Any, subject: str, items: list[tuple[str, str, bool]]
+) -> str | None:
     blocks = []
     for model_kind, title, money in items:
-        prediction = selectors.latest_prediction(request.user, subject, record.pk, model_kind)
+        prediction = selectors.latest_prediction(
+            request.user, subject, record.pk, model_kind
+        )
         if prediction is None:
             continue
         blocks.append(
@@ -36,12 +40,19 @@ def _panel(request: Any, record: Any, subject: str, items: list[tuple[str, str, 
 
 def deal_panel(request: Any, deal: Any) -> str | None:
     """The deal's win probability and the three reasons behind it."""
-    return _panel(request, deal, "crm.deal", [("deal_conversion", _("Win probability"), False)])
+    return _panel(
+        request, deal, "crm.deal", [("deal_conversion", _("Win probability"), False)]
+    )
 
 
 def lead_panel(request: Any, lead: Any) -> str | None:
     """The lead's conversion probability and its reasons."""
-    return _panel(request, lead, "crm.lead", [("lead_conversion", _("Conversion probability"), False)])
+    return _panel(
+        request,
+        lead,
+        "crm.lead",
+        [("lead_conversion", _("Conversion probability"), False)],
+    )
 
 
 def company_panel(request: Any, company: Any) -> str | None:
@@ -50,5 +61,8 @@ def company_panel(request: Any, company: Any) -> str | None:
         request,
         company,
         "crm.company",
-        [("churn", _("Churn risk"), False), ("clv", _("12-month customer value"), True)],
+        [
+            ("churn", _("Churn risk"), False),
+            ("clv", _("12-month customer value"), True),
+        ],
     )

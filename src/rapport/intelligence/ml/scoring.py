@@ -27,7 +27,7 @@ from rapport.intelligence.models import (
 
 logger = logging.getLogger(__name__)
 
-SUBJECT = {
+SUBJECT: dict[str, str] = {
     ModelKind.CHURN: "crm.company",
     ModelKind.LEAD_CONVERSION: "crm.lead",
     ModelKind.DEAL_CONVERSION: "crm.deal",
@@ -39,7 +39,9 @@ _cache: dict[str, Any] = {}
 
 
 def active_version(kind: str) -> ModelVersion | None:
-    return ModelVersion.objects.filter(kind=kind, status=ModelVersion.Status.ACTIVE).first()
+    return ModelVersion.objects.filter(
+        kind=kind, status=ModelVersion.Status.ACTIVE
+    ).first()
 
 
 def load_model(version: ModelVersion) -> Any:
@@ -54,7 +56,9 @@ def load_model(version: ModelVersion) -> Any:
     return _cache[version.checksum]
 
 
-def score(kind: str, ids: list[int] | None = None, history: History | None = None) -> int:
+def score(
+    kind: str, ids: list[int] | None = None, history: History | None = None
+) -> int:
     """Score the open records of `kind` (or only `ids`); return how many."""
     version = active_version(kind)
     if version is None:
@@ -87,7 +91,9 @@ def score(kind: str, ids: list[int] | None = None, history: History | None = Non
     return len(found)
 
 
-def store(version: ModelVersion, subject: str, ids: Any, scores: Any, factors: Any) -> None:
+def store(
+    version: ModelVersion, subject: str, ids: Any, scores: Any, factors: Any
+) -> None:
     """Write one Prediction per record, in batches."""
     now = timezone.now()
     rows = [
@@ -135,7 +141,8 @@ def propose_outreach(version: ModelVersion, ids: Any, scores: Any) -> int:
         reason = (
             _("The churn model has an open fairness alert.")
             if alert
-            else _("The model is unsure: churn risk %(score)d %%.") % {"score": round(value * 100)}
+            else _("The model is unsure: churn risk %(score)d %%.")
+            % {"score": round(value * 100)}
         )
         items.append(
             ReviewItem(
@@ -158,7 +165,7 @@ def propose_outreach(version: ModelVersion, ids: Any, scores: Any) -> int:
 def score_all() -> dict[str, int]:
     """Nightly: every kind with an active model, on one read of the history."""
     history = load_history()
-    counts = {}
+    counts: dict[str, int] = {}
     for kind in SUBJECT:
         try:
             counts[kind] = score(kind, history=history)

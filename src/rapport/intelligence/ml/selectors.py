@@ -21,7 +21,9 @@ def versions(user: Any, kind: str | None = None) -> QuerySet[ModelVersion]:
     return qs.filter(kind=kind) if kind else qs
 
 
-def latest_prediction(user: Any, subject_kind: str, subject_id: int, model_kind: str) -> Prediction | None:
+def latest_prediction(
+    user: Any, subject_kind: str, subject_id: int, model_kind: str
+) -> Prediction | None:
     """The newest score of one record by one kind of model (the record is visible)."""
     if not permissions.may(user, "view", "intelligence.prediction"):
         return None
@@ -45,7 +47,9 @@ def review_queue(user: Any, status: str | None = "pending") -> QuerySet[ReviewIt
 
 
 def alerts(user: Any, version: ModelVersion | None = None) -> QuerySet[FairnessAlert]:
-    qs = permissions.visible(user, FairnessAlert.objects.select_related("model_version"))
+    qs = permissions.visible(
+        user, FairnessAlert.objects.select_related("model_version")
+    )
     return qs.filter(model_version=version) if version else qs
 
 

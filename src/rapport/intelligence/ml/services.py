@@ -111,13 +111,17 @@ def register_version(
                 breaches=report["breaches"],
                 details=report,
             )
-    record_audit(actor, "create", version, {"method": method, "metrics": _brief(metrics)})
+    record_audit(
+        actor, "create", version, {"method": method, "metrics": _brief(metrics)}
+    )
     emit("model.trained", version, {"id": version.pk, "kind": kind}, actor=actor)
     return version
 
 
 def _brief(metrics: dict[str, Any]) -> dict[str, Any]:
-    return {k: metrics.get(k) for k in ("auc", "log_loss", "brier", "mae") if k in metrics}
+    return {
+        k: metrics.get(k) for k in ("auc", "log_loss", "brier", "mae") if k in metrics
+    }
 
 
 def open_alerts(version: ModelVersion) -> bool:
@@ -135,7 +139,14 @@ def activate(actor: Any, version: ModelVersion, reason: str = "") -> ModelVersio
         raise Conflict(_("This version has no model file."), code="ml_no_file")
     if open_alerts(version) and not reason.strip():
         raise ValidationFailed(
-            {"reason": [_("This version has an open fairness alert: say why it may be activated anyway.")]}
+            {
+                "reason": [
+                    _(
+                        "This version has an open fairness alert: say why it may "
+                        "be activated anyway."
+                    )
+                ]
+            }
         )
     now = timezone.now()
     previous = list(
@@ -152,12 +163,19 @@ def activate(actor: Any, version: ModelVersion, reason: str = "") -> ModelVersio
     version.activated_at = now
     version.retired_at = None
     version.version += 1
-    version.save(update_fields=["status", "activated_at", "retired_at", "version", "updated_at"])
+    version.save(
+        update_fields=["status", "activated_at", "retired_at", "version", "updated_at"]
+    )
     changes: dict[str, Any] = {"status": ["candidate", "active"]}
     if reason:
         changes["reason"] = reason
     record_audit(actor, "update", version, changes)
-    emit("model.activated", version, {"id": version.pk, "kind": version.kind}, actor=actor)
+    emit(
+        "model.activated",
+        version,
+        {"id": version.pk, "kind": version.kind},
+        actor=actor,
+    )
     return version
 
 
@@ -165,7 +183,9 @@ def activate(actor: Any, version: ModelVersion, reason: str = "") -> ModelVersio
 def rollback(actor: Any, kind: str, reason: str = "") -> ModelVersion:
     """Reactivate the version that was active before the current one."""
     permissions.require(actor, "change", MODEL_KIND)
-    current = ModelVersion.objects.filter(kind=kind, status=ModelVersion.Status.ACTIVE).first()
+    current = ModelVersion.objects.filter(
+        kind=kind, status=ModelVersion.Status.ACTIVE
+    ).first()
     earlier = ModelVersion.objects.filter(
         kind=kind, status=ModelVersion.Status.RETIRED, activated_at__isnull=False
     )
@@ -174,7 +194,8 @@ def rollback(actor: Any, kind: str, reason: str = "") -> ModelVersion:
     target = earlier.order_by("-retired_at", "-number").first()
     if target is None:
         raise Conflict(
-            _("There is no earlier active version to roll back to."), code="ml_no_rollback"
+            _("There is no earlier active version to roll back to."),
+            code="ml_no_rollback",
         )
     return activate(actor, target, reason or _("Rolled back."))
 
@@ -185,7 +206,10 @@ def better(new: ModelVersion, old: ModelVersion) -> bool:
 
     a, b = new.metrics, old.metrics
     if "log_loss" in a and "log_loss" in b:
-        if a["log_loss"] > b["log_loss"] - 1e-4 or (a.get("auc") or 0) < (b.get("auc") or 0) - 0.005:
+        if (
+            a["log_loss"] > b["log_loss"] - 1e-4
+            or (a.get("auc") or 0) < (b.get("auc") or 0) - 0.005
+        ):
             return False
     elif "mae" in a and "mae" in b and a["mae"] >= b["mae"]:
         return False
@@ -199,7 +223,9 @@ def promote_if_better(version: ModelVersion) -> bool:
         return False
     if version.metrics.get("use_baseline"):
         return False
-    current = ModelVersion.objects.filter(kind=version.kind, status=ModelVersion.Status.ACTIVE).first()
+    current = ModelVersion.objects.filter(
+        kind=version.kind, status=ModelVersion.Status.ACTIVE
+    ).first()
     if current is not None and not better(version, current):
         return False
     activate(_System(), version)
@@ -245,7 +271,9 @@ def decide(
     item.decided_at = timezone.now()
     item.version += 1
     item.save()
-    record_audit(actor, "update", item, {"status": ["pending", status], "reason": reason.strip()})
+    record_audit(
+        actor, "update", item, {"status": ["pending", status], "reason": reason.strip()}
+    )
     emit(f"review.{status}", item, {"id": item.pk, "action": item.action}, actor=actor)
     return item
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from rapport.core.registry import NavEntry, Panel, extend_permissions, register_nav, register_panel
+from rapport.core.registry import (
+    NavEntry,
+    Panel,
+    extend_permissions,
+    register_nav,
+    register_panel,
+)
 from rapport.intelligence.ml import consumers, tasks, trainers  # noqa: F401 - registers
 from rapport.intelligence.ml.panels import company_panel, deal_panel, lead_panel
 
@@ -18,7 +24,12 @@ ALERT = "intelligence.fairnessalert"
 extend_permissions(
     {
         "sales_rep": {PREDICTION: VIEW},
-        "sales_manager": {PREDICTION: VIEW, MODEL: VIEW, REVIEW: {"view", "change"}, ALERT: VIEW},
+        "sales_manager": {
+            PREDICTION: VIEW,
+            MODEL: VIEW,
+            REVIEW: {"view", "change"},
+            ALERT: VIEW,
+        },
         "project_manager": {PREDICTION: VIEW},
         "executive": {PREDICTION: VIEW, MODEL: VIEW, REVIEW: VIEW, ALERT: VIEW},
         "finance": {PREDICTION: VIEW},
@@ -30,7 +41,9 @@ extend_permissions(
 register_nav(
     NavEntry(_("Intelligence"), _("Models"), "intelligence:ml_models", MODEL, 60),
     NavEntry(_("Intelligence"), _("Churn risk"), "intelligence:ml_churn", MODEL, 61),
-    NavEntry(_("Intelligence"), _("Review queue"), "intelligence:ml_review", REVIEW, 62),
+    NavEntry(
+        _("Intelligence"), _("Review queue"), "intelligence:ml_review", REVIEW, 62
+    ),
 )
 
 register_panel(Panel("crm.deal", "ml.win_probability", deal_panel, order=20))

@@ -8,17 +8,18 @@ registers a candidate version (`services.register_version`).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from rapport.core.jobs import JobContext, job_kind
 from rapport.intelligence.ml import datasets, services
-from rapport.intelligence.ml.features import load_history
+from rapport.intelligence.ml.features import History, load_history
 from rapport.intelligence.models import ModelKind, ModelVersion
 
 logger = logging.getLogger(__name__)
 
 # Sensitive attributes audited per model (configurable: ML_SENSITIVE_ATTRIBUTES).
-SENSITIVE = {
+SENSITIVE: dict[str, list[str]] = {
     ModelKind.CHURN: ["size", "region", "industry"],
     ModelKind.LEAD_CONVERSION: ["region", "industry"],
     ModelKind.DEAL_CONVERSION: ["size", "region"],
@@ -26,11 +27,11 @@ SENSITIVE = {
 # Columns kept for the fairness audit but never learnt from: converting a lead
 # rewrites its region and industry from the company and links the company, so
 # these would leak the outcome into the lead model.
-AUDIT_ONLY = {
+AUDIT_ONLY: dict[str, list[str]] = {
     ModelKind.LEAD_CONVERSION: ["region", "industry", "existing_company"],
 }
 # A plain rule each model must beat: the base rate, ranked by one telling column.
-BASELINE_COLUMN = {
+BASELINE_COLUMN: dict[str, tuple[str, int]] = {
     ModelKind.CHURN: ("activities_days_since_last", 1),
     ModelKind.LEAD_CONVERSION: ("source", 0),
     ModelKind.DEAL_CONVERSION: ("activities_30d", 1),
@@ -41,10 +42,12 @@ def sensitive_for(kind: str) -> list[str]:
     from django.conf import settings
 
     configured = getattr(settings, "ML_SENSITIVE_ATTRIBUTES", {})
-    return list(configured.get(kind, SENSITIVE.get(kind, [])))  # type: ignore[call-overload]
+    return list(configured.get(kind, SENSITIVE.get(kind, [])))
 
 
-def baseline(kind: str, data: datasets.Dataset, train: Any, valid: Any) -> dict[str, Any]:
+def baseline(
+    kind: str, data: datasets.Dataset, train: Any, valid: Any
+) -> dict[str, Any]:
     """Base-rate probabilities (per group of a categorical column) on `valid`."""
     import numpy as np
     import pandas as pd
@@ -68,30 +71,36 @@ def baseline(kind: str, data: datasets.Dataset, train: Any, valid: Any) -> dict[
     return result
 
 
-def fairness_report(kind: str, data: datasets.Dataset, valid: Any, scores: Any) -> dict[str, Any]:
+def fairness_report(
+    kind: str, data: datasets.Dataset, valid: Any, scores: Any
+) -> dict[str, Any]:
     from rapport.intelligence.ml.lib import fairness
 
     predicted = (scores >= 0.5).astype(int)
     reports = [
-        fairness.report(data.y[valid], predicted, data.frame[name].iloc[valid].tolist(), name)
+        fairness.report(
+            data.y[valid], predicted, data.frame[name].iloc[valid].tolist(), name
+        )
         for name in sensitive_for(kind)
         if name in data.frame
     ]
     return fairness.combined(reports)
 
 
-def train_classifier(kind: str, actor: Any, ctx: JobContext | None = None) -> ModelVersion:
+def train_classifier(
+    kind: str, actor: Any, ctx: JobContext | None = None
+) -> ModelVersion:
     """Train churn or conversion on the CRM history and register a candidate."""
     from rapport.intelligence.ml.lib.tabular import detect_columns
     from rapport.intelligence.ml.lib.training import train_churn, train_conversion
 
     history = load_history()
-    build = {
+    builders: dict[str, Callable[[History], datasets.Dataset]] = {
         ModelKind.CHURN: datasets.churn_training,
         ModelKind.LEAD_CONVERSION: datasets.lead_training,
         ModelKind.DEAL_CONVERSION: datasets.deal_training,
-    }[kind]
-    data = build(history)
+    }
+    data = builders[kind](history)
     _log(ctx, f"{len(data.y)} rows, {int(data.y.sum())} {data.positive}", 20)
     columns = detect_columns(data.frame, exclude=AUDIT_ONLY.get(kind, []))
     trainer = train_churn if kind == ModelKind.CHURN else train_conversion
@@ -111,7 +120,12 @@ def train_classifier(kind: str, actor: Any, ctx: JobContext | None = None) -> Mo
         model,
         window=(_date(history.start), _date(history.now)),
         features=columns.all,
-        params={**report, "rows": int(len(data.y)), "first_as_of": str(start)[:10], "last_as_of": str(end)[:10]},
+        params={
+            **report,
+            "rows": len(data.y),
+            "first_as_of": str(start)[:10],
+            "last_as_of": str(end)[:10],
+        },
         metrics=metrics,
         fairness=fairness_report(kind, data, valid, scores),
     )

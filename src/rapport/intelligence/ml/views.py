@@ -45,6 +45,11 @@ def page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBas
     return login_required(wrapper)
 
 
+def _user(request: HttpRequest) -> Any:
+    """The signed-in user (the `page` decorator has checked the sign-in)."""
+    return request.user
+
+
 def _kind(kind: str) -> ModelKind:
     try:
         return ModelKind(kind)
@@ -64,16 +69,18 @@ def _refused(request: HttpRequest, exc: RapportError) -> None:
 @page
 def models_overview(request: HttpRequest) -> HttpResponse:
     """Every kind of model with its active and newest version."""
-    permissions.require(request.user, "view", MODEL)
+    permissions.require(_user(request), "view", MODEL)
     rows = []
     latest: dict[str, ModelVersion] = {}
     active: dict[str, ModelVersion] = {}
-    for version in selectors.versions(request.user).order_by("kind", "-number")[:500]:
+    for version in selectors.versions(_user(request)).order_by("kind", "-number")[:500]:
         latest.setdefault(version.kind, version)
         if version.status == ModelVersion.Status.ACTIVE:
             active[version.kind] = version
     for kind in ModelKind:
-        rows.append({"kind": kind, "latest": latest.get(kind), "active": active.get(kind)})
+        rows.append(
+            {"kind": kind, "latest": latest.get(kind), "active": active.get(kind)}
+        )
     return render(request, "intelligence/ml/models.html", {"rows": rows})
 
 
@@ -83,12 +90,18 @@ def _chart(versions: list[ModelVersion], kind: str) -> dict[str, Any]:
     if kind in (ModelKind.CLV, ModelKind.DELAY):
         series = [
             {"name": _("MAE"), "y": [v.metrics.get("mae") for v in ordered]},
-            {"name": _("Baseline MAE"), "y": [v.metrics.get("baseline", {}).get("mae") for v in ordered]},
+            {
+                "name": _("Baseline MAE"),
+                "y": [v.metrics.get("baseline", {}).get("mae") for v in ordered],
+            },
         ]
     else:
         series = [
             {"name": "AUC", "y": [v.metrics.get("auc") for v in ordered]},
-            {"name": _("Baseline AUC"), "y": [v.metrics.get("baseline", {}).get("auc") for v in ordered]},
+            {
+                "name": _("Baseline AUC"),
+                "y": [v.metrics.get("baseline", {}).get("auc") for v in ordered],
+            },
             {"name": _("Log loss"), "y": [v.metrics.get("log_loss") for v in ordered]},
             {"name": _("Brier score"), "y": [v.metrics.get("brier") for v in ordered]},
         ]
@@ -104,7 +117,10 @@ def _calibration(version: ModelVersion | None) -> dict[str, Any]:
         "x": [round(p["predicted"], 3) for p in curve],
         "series": [
             {"name": _("Observed rate"), "y": [round(p["observed"], 3) for p in curve]},
-            {"name": _("Perfect calibration"), "y": [round(p["predicted"], 3) for p in curve]},
+            {
+                "name": _("Perfect calibration"),
+                "y": [round(p["predicted"], 3) for p in curve],
+            },
         ],
         "xTitle": _("Predicted probability"),
     }
@@ -113,29 +129,33 @@ def _calibration(version: ModelVersion | None) -> dict[str, Any]:
 @page
 def model_detail(request: HttpRequest, kind: str) -> HttpResponse:
     """One kind: its versions, metric charts, calibration, fairness, actions."""
-    permissions.require(request.user, "view", MODEL)
+    permissions.require(_user(request), "view", MODEL)
     model_kind = _kind(kind)
-    versions = list(selectors.versions(request.user, kind).order_by("-number")[:50])
+    versions = list(selectors.versions(_user(request), kind).order_by("-number")[:50])
     chosen = None
     wanted = request.GET.get("v", "")
     for version in versions:
-        if (wanted and str(version.pk) == wanted) or (not wanted and version.status == "active"):
+        if (wanted and str(version.pk) == wanted) or (
+            not wanted and version.status == "active"
+        ):
             chosen = version
     if chosen is None and versions and not wanted:
         chosen = versions[0]
     if wanted and chosen is None:
         raise NotFound()
-    alerts = list(selectors.alerts(request.user, chosen)) if chosen else []
+    alerts = list(selectors.alerts(_user(request), chosen)) if chosen else []
     context = {
         "kind": model_kind,
         "versions": versions,
         "chosen": chosen,
-        "chosen_rows": (chosen.params.get("rows") or chosen.params.get("projects")) if chosen else None,
+        "chosen_rows": (chosen.params.get("rows") or chosen.params.get("projects"))
+        if chosen
+        else None,
         "alerts": alerts,
         "chart": _chart(versions, kind),
         "calibration": _calibration(chosen),
-        "can_change": permissions.may(request.user, "change", MODEL),
-        "can_train": permissions.may(request.user, "add", MODEL),
+        "can_change": permissions.may(_user(request), "change", MODEL),
+        "can_train": permissions.may(_user(request), "add", MODEL),
         "has_retired": any(v.status == "retired" and v.activated_at for v in versions),
         "classifier": kind not in (ModelKind.CLV, ModelKind.DELAY),
     }
@@ -148,13 +168,20 @@ def train(request: HttpRequest, kind: str) -> HttpResponse:
     """Queue a training job for this kind."""
     _kind(kind)
     try:
-        job = services.start_training(request.user, kind)
+        job = services.start_training(_user(request), kind)
     except RapportError as exc:
         if isinstance(exc, Forbidden):
             raise
         _refused(request, exc)
     else:
-        messages.success(request, _("Training started (job %(id)d). The new version appears here when it is done.") % {"id": job.pk})
+        messages.success(
+            request,
+            _(
+                "Training started (job %(id)d). The new version appears here "
+                "when it is done."
+            )
+            % {"id": job.pk},
+        )
     return redirect("intelligence:ml_model", kind=kind)
 
 
@@ -162,17 +189,19 @@ def train(request: HttpRequest, kind: str) -> HttpResponse:
 @require_POST
 def activate(request: HttpRequest, kind: str, version_id: int) -> HttpResponse:
     """Activate one version (with a reason if a fairness alert is open)."""
-    version = selectors.versions(request.user, kind).filter(pk=version_id).first()
+    version = selectors.versions(_user(request), kind).filter(pk=version_id).first()
     if version is None:
         raise NotFound()
     try:
-        services.activate(request.user, version, request.POST.get("reason", ""))
+        services.activate(_user(request), version, request.POST.get("reason", ""))
     except RapportError as exc:
         if isinstance(exc, Forbidden):
             raise
         _refused(request, exc)
     else:
-        messages.success(request, _("%(version)s is now active.") % {"version": version})
+        messages.success(
+            request, _("%(version)s is now active.") % {"version": version}
+        )
     return redirect(f"{reverse('intelligence:ml_model', args=[kind])}?v={version.pk}")
 
 
@@ -182,23 +211,31 @@ def rollback(request: HttpRequest, kind: str) -> HttpResponse:
     """Go back to the previously active version."""
     _kind(kind)
     try:
-        version = services.rollback(request.user, kind, request.POST.get("reason", ""))
+        version = services.rollback(
+            _user(request), kind, request.POST.get("reason", "")
+        )
     except RapportError as exc:
         if isinstance(exc, Forbidden):
             raise
         _refused(request, exc)
     else:
-        messages.success(request, _("Rolled back to %(version)s.") % {"version": version})
+        messages.success(
+            request, _("Rolled back to %(version)s.") % {"version": version}
+        )
     return redirect("intelligence:ml_model", kind=kind)
 
 
 @page
 def churn(request: HttpRequest) -> HttpResponse:
     """The visible customers at the highest risk of churning, with reasons."""
-    permissions.require(request.user, "view", "intelligence.prediction")
+    permissions.require(_user(request), "view", "intelligence.prediction")
     rows = [
-        {"company": c, "percent": round(c.churn * 100), "reasons": words.sentences(c.churn_factors or [])}
-        for c in selectors.churn_list(request.user)
+        {
+            "company": c,
+            "percent": round(c.churn * 100),
+            "reasons": words.sentences(c.churn_factors or []),
+        }
+        for c in selectors.churn_list(_user(request))
     ]
     return render(request, "intelligence/ml/churn.html", {"rows": rows})
 
@@ -206,11 +243,11 @@ def churn(request: HttpRequest) -> HttpResponse:
 @page
 def review(request: HttpRequest) -> HttpResponse:
     """The human review queue: proposed automated actions waiting for a decision."""
-    permissions.require(request.user, "view", "intelligence.reviewitem")
+    permissions.require(_user(request), "view", "intelligence.reviewitem")
     status = request.GET.get("status", "pending")
     if status not in ReviewItem.Status.values:
         status = "pending"
-    items = list(selectors.review_queue(request.user, status).order_by("-id")[:100])
+    items = list(selectors.review_queue(_user(request), status).order_by("-id")[:100])
     return render(
         request,
         "intelligence/ml/review.html",
@@ -218,7 +255,9 @@ def review(request: HttpRequest) -> HttpResponse:
             "items": items,
             "status": status,
             "statuses": ReviewItem.Status.choices,
-            "can_decide": permissions.may(request.user, "change", "intelligence.reviewitem"),
+            "can_decide": permissions.may(
+                _user(request), "change", "intelligence.reviewitem"
+            ),
         },
     )
 
@@ -227,7 +266,7 @@ def review(request: HttpRequest) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, item_id: int) -> HttpResponse:
     """Approve or reject one review item with a reason."""
-    item = selectors.review_queue(request.user, None).filter(pk=item_id).first()
+    item = selectors.review_queue(_user(request), None).filter(pk=item_id).first()
     if item is None:
         raise NotFound()
     choice = request.POST.get("decision")
@@ -236,7 +275,7 @@ def decide(request: HttpRequest, item_id: int) -> HttpResponse:
             raise ValidationFailed({"decision": [_("Choose approve or reject.")]})
         version = request.POST.get("version", "")
         services.decide(
-            request.user,
+            _user(request),
             item,
             choice == "approve",
             request.POST.get("reason", ""),

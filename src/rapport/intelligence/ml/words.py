@@ -62,7 +62,11 @@ def value_text(feature: str, value: Any) -> str:
     if feature in LOGGED and isinstance(value, int | float):
         return f"{math.expm1(value):,.0f}"
     if isinstance(value, float):
-        return f"{value:,.1f}".rstrip("0").rstrip(".") if abs(value) < 1000 else f"{value:,.0f}"
+        return (
+            f"{value:,.1f}".rstrip("0").rstrip(".")
+            if abs(value) < 1000
+            else f"{value:,.0f}"
+        )
     return str(value)
 
 
@@ -77,12 +81,23 @@ def sentence(factor: dict[str, Any]) -> str:
     size = f"{points:.1f}" if points < 10 else f"{points:.0f}"
     if effect >= 0:
         return _("%(name)s is %(value)s: raises it by %(points)s points") % {
-            "name": name, "value": value, "points": size,
+            "name": name,
+            "value": value,
+            "points": size,
         }
     return _("%(name)s is %(value)s: lowers it by %(points)s points") % {
-        "name": name, "value": value, "points": size,
+        "name": name,
+        "value": value,
+        "points": size,
     }
 
 
 def sentences(factors: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{"text": sentence(f), "up": (f.get("effect") or 0) >= 0, "effect": f.get("effect")} for f in factors]
+    return [
+        {
+            "text": sentence(f),
+            "up": (f.get("effect") or 0) >= 0,
+            "effect": f.get("effect"),
+        }
+        for f in factors
+    ]

@@ -115,7 +115,10 @@ class Command(BaseCommand):
             + (f", dropped {', '.join(columns.dropped)}" if columns.dropped else "")
         )
         result = cross_validate(options["model"], frame, y, columns, time=order)
-        self.stdout.write(f"split: {result['split']}; model: {', '.join(sorted(set(result['methods'])))}")
+        self.stdout.write(
+            f"split: {result['split']}; "
+            f"model: {', '.join(sorted(set(result['methods'])))}"
+        )
         for key in ("auc", "accuracy", "f1", "log_loss", "brier"):
             self.stdout.write(f"{key:>9}: {result[key]:.4f}")
 
@@ -160,15 +163,21 @@ class Command(BaseCommand):
 
     def _print_report(self, rep: dict[str, Any]) -> None:
         self.stdout.write(f"\nsensitive attribute: {rep['attribute']}")
-        self.stdout.write(f"{'group':<24}{'count':>7}{'selected':>10}{'TPR':>8}{'FPR':>8}")
+        self.stdout.write(
+            f"{'group':<24}{'count':>7}{'selected':>10}{'TPR':>8}{'FPR':>8}"
+        )
         for g in rep["groups"]:
             note = "" if g["judged"] else "  (too few to judge)"
             self.stdout.write(
                 f"{g['group'][:23]:<24}{g['count']:>7}{_fmt(g['selection_rate']):>10}"
                 f"{_fmt(g['tpr']):>8}{_fmt(g['fpr']):>8}{note}"
             )
-        self.stdout.write(f"demographic parity difference: {_fmt(rep['parity_difference'])}")
-        self.stdout.write(f"equalised odds difference:     {_fmt(rep['odds_difference'])}")
+        self.stdout.write(
+            f"demographic parity difference: {_fmt(rep['parity_difference'])}"
+        )
+        self.stdout.write(
+            f"equalised odds difference:     {_fmt(rep['odds_difference'])}"
+        )
         self.stdout.write(f"four-fifths ratio:             {_fmt(rep['four_fifths'])}")
         verdict = ", ".join(rep["breaches"]) if rep["breaches"] else "none"
         self.stdout.write(f"breaches: {verdict}")
@@ -193,7 +202,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"\ncustomer,p_alive,clv_{options['months']}m")
         limit = options["limit"] or len(value)
-        for customer, p, v in list(zip(summary["customer"], alive, value, strict=True))[:limit]:
+        for customer, p, v in list(zip(summary["customer"], alive, value, strict=True))[
+            :limit
+        ]:
             self.stdout.write(f"{customer},{p:.4f},{v:.2f}")
 
     def _transactions(self, options: dict[str, Any]) -> list[tuple[Any, date, float]]:

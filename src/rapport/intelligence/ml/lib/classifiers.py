@@ -86,7 +86,10 @@ class CalibratedSklearn(TabularClassifier):
         from sklearn.pipeline import Pipeline
 
         pipeline = Pipeline(
-            [("prep", preprocessor(self.columns, self.scale)), ("clf", self.estimator())]
+            [
+                ("prep", preprocessor(self.columns, self.scale)),
+                ("clf", self.estimator()),
+            ]
         )
         self.model = CalibratedClassifierCV(
             pipeline, method="sigmoid", cv=5, ensemble=False
@@ -197,9 +200,7 @@ class XGBoostModel(TabularClassifier):
 
     method = "xgboost"
 
-    def __init__(
-        self, columns: Columns, params: dict[str, Any] | None = None
-    ) -> None:
+    def __init__(self, columns: Columns, params: dict[str, Any] | None = None) -> None:
         super().__init__(columns)
         self.params = {
             "objective": "binary:logistic",
@@ -221,7 +222,6 @@ class XGBoostModel(TabularClassifier):
     def fit(self, frame: Any, y: Any) -> XGBoostModel:
         import numpy as np
         import xgboost as xgb
-        from sklearn.model_selection import train_test_split
 
         y = np.asarray(y, dtype=int)
         self.prep = preprocessor(self.columns, scale=False)
@@ -256,16 +256,29 @@ class XGBoostModel(TabularClassifier):
             params = self.params | {"max_depth": depth, "min_child_weight": weight}
             if len(y) > 20000:
                 probe = xgb.train(
-                    params, inner, num_boost_round=2000, evals=[(check, "valid")],
-                    early_stopping_rounds=50, verbose_eval=False,
+                    params,
+                    inner,
+                    num_boost_round=2000,
+                    evals=[(check, "valid")],
+                    early_stopping_rounds=50,
+                    verbose_eval=False,
                 )
                 score, rounds = float(probe.best_score), probe.best_iteration + 1
             else:
-                history = xgb.cv(
-                    params, full, num_boost_round=600, nfold=3, stratified=True,
-                    early_stopping_rounds=40, seed=RANDOM_STATE, verbose_eval=False,
+                history: Any = xgb.cv(
+                    params,
+                    full,
+                    num_boost_round=600,
+                    nfold=3,
+                    stratified=True,
+                    early_stopping_rounds=40,
+                    seed=RANDOM_STATE,
+                    verbose_eval=False,
                 )
-                score, rounds = float(history["test-logloss-mean"].iloc[-1]), len(history)
+                score, rounds = (
+                    float(history["test-logloss-mean"].iloc[-1]),
+                    len(history),
+                )
             if best is None or score < best[0]:
                 best = (score, params, rounds)
         assert best is not None
@@ -336,9 +349,16 @@ class FrequencyNB(TabularClassifier):
         edges = {}
         for name in self.columns.numeric:
             values = frame[name].astype(float).dropna().to_numpy()
-            qs = np.unique(np.quantile(values, [0.2, 0.4, 0.6, 0.8])) if len(values) else []
+            qs: Any = (
+                np.unique(np.quantile(values, [0.2, 0.4, 0.6, 0.8]))
+                if len(values)
+                else []
+            )
             edges[name] = [float(q) for q in qs]
-        self.state = {"edges": edges, "prior": [int((y == 0).sum()), int((y == 1).sum())]}
+        self.state = {
+            "edges": edges,
+            "prior": [int((y == 0).sum()), int((y == 1).sum())],
+        }
         counts: dict[str, dict[str, list[int]]] = {}
         for name, values in self._binned(frame).items():
             table: dict[str, list[int]] = {}

@@ -61,7 +61,9 @@ def _bgnbd_loglik(params: Any, x: Any, tx: Any, T: Any, weights: Any) -> float:
     with np.errstate(divide="ignore", invalid="ignore"):
         a4 = np.where(
             x > 0,
-            np.log(a) - np.log(np.maximum(b + x - 1, 1e-300)) - (r + x) * np.log(alpha + tx),
+            np.log(a)
+            - np.log(np.maximum(b + x - 1, 1e-300))
+            - (r + x) * np.log(alpha + tx),
             -np.inf,
         )
     ll = a1 + a2 + np.logaddexp(a3, a4)
@@ -132,7 +134,9 @@ def probability_alive(model: BGNBD, x: Any, tx: Any, T: Any) -> Any:
         term = np.where(
             x > 0,
             np.exp(
-                np.log(model.a) - np.log(np.maximum(model.b + x - 1, 1e-300)) + log_ratio
+                np.log(model.a)
+                - np.log(np.maximum(model.b + x - 1, 1e-300))
+                + log_ratio
             ),
             0.0,
         )
@@ -175,7 +179,9 @@ def _gg_loglik(params: Any, x: Any, m: Any) -> float:
     return float(-ll.mean())
 
 
-def fit_gamma_gamma(frequency: Sequence[float], monetary: Sequence[float]) -> GammaGamma:
+def fit_gamma_gamma(
+    frequency: Sequence[float], monetary: Sequence[float]
+) -> GammaGamma:
     """Fit the Gamma-Gamma spend model on customers with repeat purchases."""
     import numpy as np
     from scipy.optimize import minimize

@@ -40,7 +40,14 @@ def torch_available() -> bool:
 class Case:
     """One project observed on one day: its snapshots so far and its plan."""
 
-    def __init__(self, snapshots: Any, planned: int, budget: float, stage: float, delay: float = 0.0) -> None:
+    def __init__(
+        self,
+        snapshots: Any,
+        planned: int,
+        budget: float,
+        stage: float,
+        delay: float = 0.0,
+    ) -> None:
         self.snapshots = snapshots
         self.planned = planned
         self.budget = budget
@@ -55,7 +62,15 @@ def cases_from(projects: Sequence[SimulatedProject]) -> list[Case]:
             day = max(2, round(stage * project.planned_duration))
             if day >= len(project.snapshots):
                 continue
-            out.append(Case(project.snapshots[:day], project.planned_duration, project.budget, stage, project.delay))
+            out.append(
+                Case(
+                    project.snapshots[:day],
+                    project.planned_duration,
+                    project.budget,
+                    stage,
+                    project.delay,
+                )
+            )
     return out
 
 
@@ -74,7 +89,9 @@ def earned_schedule(case: Case) -> float:
         high = pv[reached]
         es = reached + (ev - low) / max(high - low, 1e-9)
     spi = max(es, 0.25) / at
-    return float(np.clip(case.planned / spi - case.planned, -case.planned, 5 * case.planned))
+    return float(
+        np.clip(case.planned / spi - case.planned, -case.planned, 5 * case.planned)
+    )
 
 
 def hand_features(case: Case) -> list[float]:
@@ -149,7 +166,9 @@ class LSTMForecaster:
             def __init__(self, hidden: int) -> None:
                 super().__init__()
                 self.lstm = nn.LSTM(STEP_FEATURES, hidden, batch_first=True)
-                self.head = nn.Sequential(nn.Linear(hidden, 32), nn.ReLU(), nn.Linear(32, 1))
+                self.head = nn.Sequential(
+                    nn.Linear(hidden, 32), nn.ReLU(), nn.Linear(32, 1)
+                )
 
             def forward(self, x: Any, lengths: Any) -> Any:
                 packed = nn.utils.rnn.pack_padded_sequence(
@@ -186,7 +205,9 @@ class LSTMForecaster:
             for start in range(0, len(order), 64):
                 idx = torch.from_numpy(order[start : start + 64])
                 optimiser.zero_grad()
-                loss = torch.nn.functional.l1_loss(self.net(x[idx], lengths[idx]), y[idx])
+                loss = torch.nn.functional.l1_loss(
+                    self.net(x[idx], lengths[idx]), y[idx]
+                )
                 loss.backward()
                 optimiser.step()
         self.net.eval()
@@ -227,7 +248,9 @@ class DelayModel:
 
     method = "delay"
 
-    def __init__(self, gbt: Any, lstm: LSTMForecaster | None, routes: dict[str, str]) -> None:
+    def __init__(
+        self, gbt: Any, lstm: LSTMForecaster | None, routes: dict[str, str]
+    ) -> None:
         self.gbt = gbt
         self.lstm = lstm
         self.routes = routes
@@ -242,7 +265,9 @@ class DelayModel:
         out = np.zeros(len(cases))
         by_method: dict[str, list[int]] = {}
         for i, case in enumerate(cases):
-            by_method.setdefault(self.routes.get(self.stage_of(case.stage), "earned_schedule"), []).append(i)
+            by_method.setdefault(
+                self.routes.get(self.stage_of(case.stage), "earned_schedule"), []
+            ).append(i)
         for method, rows in by_method.items():
             chosen = [cases[i] for i in rows]
             out[rows] = predict_with(method, chosen, self.gbt, self.lstm)
@@ -257,7 +282,10 @@ class DelayModel:
         parts = {
             "model.skops": bytes(sio.dumps(self.gbt)),
             "extra.json": json.dumps(
-                {"routes": self.routes, "lstm": self.lstm.config() if self.lstm else None}
+                {
+                    "routes": self.routes,
+                    "lstm": self.lstm.config() if self.lstm else None,
+                }
             ).encode(),
         }
         if self.lstm is not None:
@@ -265,13 +293,17 @@ class DelayModel:
         return parts
 
 
-def predict_with(method: str, cases: Sequence[Case], gbt: Any, lstm: LSTMForecaster | None) -> Any:
+def predict_with(
+    method: str, cases: Sequence[Case], gbt: Any, lstm: LSTMForecaster | None
+) -> Any:
     import numpy as np
 
     if method == "earned_schedule":
         return np.array([earned_schedule(c) for c in cases])
     if method == "gbt":
-        return gbt.predict(np.array([hand_features(c) for c in cases])) * np.array([c.planned for c in cases])
+        return gbt.predict(np.array([hand_features(c) for c in cases])) * np.array(
+            [c.planned for c in cases]
+        )
     if lstm is None:
         raise ValueError("the LSTM is not available")
     return lstm.predict(cases)
@@ -282,14 +314,24 @@ def fit_gbt(cases: Sequence[Case]) -> Any:
     from sklearn.ensemble import HistGradientBoostingRegressor
 
     model = HistGradientBoostingRegressor(
-        loss="absolute_error", max_iter=300, learning_rate=0.05, max_leaf_nodes=15, random_state=3
+        loss="absolute_error",
+        max_iter=300,
+        learning_rate=0.05,
+        max_leaf_nodes=15,
+        random_state=3,
     )
-    model.fit(np.array([hand_features(c) for c in cases]), np.array([c.delay / c.planned for c in cases]))
+    model.fit(
+        np.array([hand_features(c) for c in cases]),
+        np.array([c.delay / c.planned for c in cases]),
+    )
     return model
 
 
 def train(
-    projects: Sequence[SimulatedProject], valid_share: float = 0.25, use_lstm: bool = True, epochs: int = 40
+    projects: Sequence[SimulatedProject],
+    valid_share: float = 0.25,
+    use_lstm: bool = True,
+    epochs: int = 40,
 ) -> tuple[DelayModel, dict[str, Any]]:
     """Fit the three methods on the same projects; route each stage to the best."""
     import numpy as np
@@ -302,11 +344,16 @@ def train(
     if use_lstm and torch_available():
         lstm = LSTMForecaster(epochs=epochs).fit(train_cases)
     else:
-        note = "torch is not installed: the LSTM was skipped and the best baseline is used."
+        note = (
+            "torch is not installed: the LSTM was skipped and the best baseline "
+            "is used."
+        )
     truth = np.array([c.delay for c in valid_cases])
     stages = np.array([c.stage for c in valid_cases])
     methods = ["earned_schedule", "gbt"] + (["lstm"] if lstm is not None else [])
-    errors = {m: np.abs(predict_with(m, valid_cases, gbt, lstm) - truth) for m in methods}
+    errors = {
+        m: np.abs(predict_with(m, valid_cases, gbt, lstm) - truth) for m in methods
+    }
     table: dict[str, dict[str, float]] = {}
     routes = {}
     for stage in STAGES:
@@ -326,7 +373,10 @@ def train(
         "mae_by_method": {m: float(e.mean()) for m, e in errors.items()},
         "mae_by_stage": table,
         "routes": routes,
-        "baseline": {"method": "earned_schedule", "mae": float(errors["earned_schedule"].mean())},
+        "baseline": {
+            "method": "earned_schedule",
+            "mae": float(errors["earned_schedule"].mean()),
+        },
         "projects": len(projects),
         "cases": len(all_cases),
         "note": note,
@@ -334,12 +384,15 @@ def train(
     return final, report
 
 
-def from_parts(meta: dict[str, Any], parts: dict[str, bytes], load_skops: Any) -> DelayModel:
+def from_parts(
+    meta: dict[str, Any], parts: dict[str, bytes], load_skops: Any
+) -> DelayModel:
     extra = json.loads(parts["extra.json"])
     lstm = None
-    if extra.get("lstm") and "state_dict.pt" in parts:
-        if torch_available():
-            lstm = LSTMForecaster.from_state(extra["lstm"], io.BytesIO(parts["state_dict.pt"]))
+    if extra.get("lstm") and "state_dict.pt" in parts and torch_available():
+        lstm = LSTMForecaster.from_state(
+            extra["lstm"], io.BytesIO(parts["state_dict.pt"])
+        )
     routes = dict(extra["routes"])
     if lstm is None:  # without torch, stages the LSTM won fall back to the trees
         routes = {k: ("gbt" if v == "lstm" else v) for k, v in routes.items()}

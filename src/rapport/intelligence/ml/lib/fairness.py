@@ -29,8 +29,8 @@ MIN_SELECTED = 10
 
 
 def report(
-    y_true: Sequence[int],
-    y_pred: Sequence[int],
+    y_true: Any,
+    y_pred: Any,
     sensitive: Sequence[Any],
     attribute: str,
 ) -> dict[str, Any]:
@@ -61,7 +61,7 @@ def report(
         sensitive_features=groups,
     )
     table = frame.by_group
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "group": str(name),
             "count": int(table.loc[name, "count"]),
@@ -90,8 +90,13 @@ def report(
         # Rates of true and false positives are judged only in groups with
         # enough cases of each outcome; on two or three they are noise.
         odds_groups = [
-            g for g in set(groups[judged])
-            if min(((groups == g) & (y_true == 1)).sum(), ((groups == g) & (y_true == 0)).sum()) >= MIN_OUTCOME
+            g
+            for g in set(groups[judged])
+            if min(
+                ((groups == g) & (y_true == 1)).sum(),
+                ((groups == g) & (y_true == 0)).sum(),
+            )
+            >= MIN_OUTCOME
         ]
         eo = float("nan")
         if len(odds_groups) >= 2:
@@ -101,7 +106,7 @@ def report(
                     y_true[inside], y_pred[inside], sensitive_features=groups[inside]
                 )
             )
-        rates = [r["selection_rate"] for r in rows if r["judged"]]
+        rates = [float(r["selection_rate"] or 0) for r in rows if r["judged"]]
         high = max(rates)
         ratio = 1.0 if high == 0 else float(min(rates) / high)
         eo_value = None if np.isnan(eo) else eo

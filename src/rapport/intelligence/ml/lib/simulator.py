@@ -58,7 +58,9 @@ def _schedule(durations: Any, preds: list[list[int]]) -> tuple[Any, Any]:
     return start, start + durations
 
 
-def simulate(rng: Any, cause_rate: float = 0.45, max_days: int = 400) -> SimulatedProject:
+def simulate(
+    rng: Any, cause_rate: float = 0.45, max_days: int = 400
+) -> SimulatedProject:
     """Simulate one project; `rng` is a numpy Generator."""
     import numpy as np
 
@@ -66,7 +68,13 @@ def simulate(rng: Any, cause_rate: float = 0.45, max_days: int = 400) -> Simulat
     people = int(rng.integers(2, 7))
     durations = rng.integers(3, 15, size=n).astype(float)
     preds = [
-        sorted(set(rng.choice(i, size=min(i, int(rng.integers(0, 3))), replace=False).tolist()))
+        sorted(
+            set(
+                rng.choice(
+                    i, size=min(i, int(rng.integers(0, 3))), replace=False
+                ).tolist()
+            )
+        )
         if i
         else []
         for i in range(n)
@@ -77,7 +85,9 @@ def simulate(rng: Any, cause_rate: float = 0.45, max_days: int = 400) -> Simulat
     budget = durations.sum()
     # Planned value by day: each task's budget spread evenly over its planned days.
     days = np.arange(1, max_days + 1)
-    pv = np.clip((days[:, None] - start[None, :]) / durations[None, :], 0, 1) @ durations
+    pv = (
+        np.clip((days[:, None] - start[None, :]) / durations[None, :], 0, 1) @ durations
+    )
 
     causes = [c for c in CAUSES if rng.random() < cause_rate / 1.5]
     work = durations.copy()
@@ -90,7 +100,11 @@ def simulate(rng: Any, cause_rate: float = 0.45, max_days: int = 400) -> Simulat
     if "late_predecessor" in causes:
         late = int(rng.integers(0, n))
         wait_until[late] = start[late] + rng.integers(5, 25)
-    scope_day = int(rng.integers(planned // 5, max(planned * 3 // 5, planned // 5 + 1))) if "scope_change" in causes else 10**6
+    scope_day = (
+        int(rng.integers(planned // 5, max(planned * 3 // 5, planned // 5 + 1)))
+        if "scope_change" in causes
+        else 10**6
+    )
 
     done = np.zeros(n)
     finished_on = np.full(n, np.inf)
@@ -100,7 +114,9 @@ def simulate(rng: Any, cause_rate: float = 0.45, max_days: int = 400) -> Simulat
         day += 1
         if day == scope_day:
             open_tasks = np.nonzero(done < work)[0]
-            chosen = rng.choice(open_tasks, size=max(1, len(open_tasks) // 3), replace=False)
+            chosen = rng.choice(
+                open_tasks, size=max(1, len(open_tasks) // 3), replace=False
+            )
             work[chosen] *= rng.uniform(1.3, 1.8, size=len(chosen))
         if day == overload_day:
             extra_load[overloaded] = rng.uniform(1.5, 3.0)
@@ -117,7 +133,9 @@ def simulate(rng: Any, cause_rate: float = 0.45, max_days: int = 400) -> Simulat
         capacity = np.where(load > 0, 1.0 / np.maximum(load / 2.0, 1.0), 0.0)
         speed = capacity[owner] * rng.normal(1.0, 0.1, size=n).clip(0.6, 1.4)
         done = np.where(ready, np.minimum(done + speed, work), done)
-        finished_on = np.where((done >= work - 1e-9) & np.isinf(finished_on), day, finished_on)
+        finished_on = np.where(
+            (done >= work - 1e-9) & np.isinf(finished_on), day, finished_on
+        )
         earned = float((np.minimum(done / work, 1.0) * durations).sum())
         remaining = np.maximum(work - done, 0)
         _, rest = _schedule(remaining, preds)
@@ -145,7 +163,9 @@ def simulate(rng: Any, cause_rate: float = 0.45, max_days: int = 400) -> Simulat
     )
 
 
-def simulate_many(count: int, seed: int = 11, cause_rate: float = 0.45) -> list[SimulatedProject]:
+def simulate_many(
+    count: int, seed: int = 11, cause_rate: float = 0.45
+) -> list[SimulatedProject]:
     """`count` projects from one seed (the same seed gives the same projects)."""
     import numpy as np
 

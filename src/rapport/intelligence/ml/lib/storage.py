@@ -14,7 +14,7 @@ import hashlib
 import json
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from rapport.intelligence.ml.lib.classifiers import (
     AverageModel,
@@ -28,8 +28,16 @@ from rapport.intelligence.ml.lib.tabular import Columns
 
 FORMAT_VERSION = 1
 MEMBERS = frozenset(
-    {"meta.json", "model.skops", "model2.skops", "prep.skops", "booster.json",
-     "counts.json", "state_dict.pt", "extra.json"}
+    {
+        "meta.json",
+        "model.skops",
+        "model2.skops",
+        "prep.skops",
+        "booster.json",
+        "counts.json",
+        "state_dict.pt",
+        "extra.json",
+    }
 )
 # Everything skops may rebuild beyond its built-in safe types. Any other type in a
 # file refuses it.
@@ -76,7 +84,9 @@ def _skops_dump(obj: Any) -> bytes:
 def _skops_load(data: bytes) -> Any:
     import skops.io as sio
 
-    untrusted = [t for t in sio.get_untrusted_types(data=data) if t not in TRUSTED_TYPES]
+    untrusted = [
+        t for t in sio.get_untrusted_types(data=data) if t not in TRUSTED_TYPES
+    ]
     if untrusted:
         raise UnsafeModelFile(
             f"The model file holds types that are not trusted: {', '.join(untrusted)}."
@@ -86,7 +96,7 @@ def _skops_load(data: bytes) -> Any:
 
 def _parts(model: Any) -> dict[str, bytes]:
     if isinstance(model, AverageModel):
-        first, second = model.members
+        first, second = cast(Any, model.members)
         return {
             "model.skops": _skops_dump(first.model),
             "model2.skops": _skops_dump(second.model),
@@ -115,9 +125,7 @@ def _parts(model: Any) -> dict[str, bytes]:
 def save(model: Any, path: Path, meta: dict[str, Any] | None = None) -> str:
     """Write the model bundle to `path`; return its sha256."""
     info = {"format_version": FORMAT_VERSION, **(meta or {})}
-    if isinstance(model, TabularClassifier):
-        info |= model.meta()
-    elif hasattr(model, "meta"):
+    if isinstance(model, TabularClassifier) or hasattr(model, "meta"):
         info |= model.meta()
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(path.suffix + ".tmp")

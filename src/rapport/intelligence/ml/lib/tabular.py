@@ -131,7 +131,7 @@ def metrics(y: Any, p: Any, threshold: float = 0.5) -> dict[str, Any]:
         "log_loss": float(log_loss(y, p, labels=[0, 1])),
         "brier": float(brier_score_loss(y, p)),
         "positive_rate": float(y.mean()),
-        "n": int(len(y)),
+        "n": len(y),
     }
     result["calibration"] = calibration_curve(y, p)
     return result

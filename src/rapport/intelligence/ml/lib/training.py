@@ -74,7 +74,11 @@ def train_churn(
         if best is None or _better(score, scores[best]):
             best = name
     assert best is not None
-    logger.info("churn candidates %s; chose %s", {k: v["log_loss"] for k, v in scores.items()}, best)
+    logger.info(
+        "churn candidates %s; chose %s",
+        {k: v["log_loss"] for k, v in scores.items()},
+        best,
+    )
     final: TabularClassifier
     if best == "average":
         final = AverageModel(
