@@ -236,8 +236,8 @@ class XGBoostModel(TabularClassifier):
     def _search(self, data: Any, y: Any) -> tuple[dict[str, Any], int]:
         """Tree depth and leaf weight by 3-fold CV with early stopping.
 
-        Above 20,000 rows one 20 % split replaces the folds (the CV costs more
-        than it gains there).
+        Above 20,000 rows one split of a 30,000-row sample replaces the folds
+        and the learning rate doubles (the search costs more than it gains).
         """
         import numpy as np
         import xgboost as xgb
@@ -245,8 +245,10 @@ class XGBoostModel(TabularClassifier):
 
         best: tuple[float, dict[str, Any], int] | None = None
         if len(y) > 20000:
+            self.params = self.params | {"eta": 0.1}
+            sample = np.random.default_rng(RANDOM_STATE).permutation(len(y))[:30000]
             tr, va = train_test_split(
-                np.arange(len(y)), test_size=0.2, stratify=y, random_state=RANDOM_STATE
+                sample, test_size=0.2, stratify=y[sample], random_state=RANDOM_STATE
             )
             inner = xgb.DMatrix(data[tr], label=y[tr])
             check = xgb.DMatrix(data[va], label=y[va])
@@ -258,9 +260,9 @@ class XGBoostModel(TabularClassifier):
                 probe = xgb.train(
                     params,
                     inner,
-                    num_boost_round=2000,
+                    num_boost_round=1000,
                     evals=[(check, "valid")],
-                    early_stopping_rounds=50,
+                    early_stopping_rounds=30,
                     verbose_eval=False,
                 )
                 score, rounds = float(probe.best_score), probe.best_iteration + 1

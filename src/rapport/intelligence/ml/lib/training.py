@@ -179,23 +179,28 @@ def top_factors(
 
     contributions = model.contributions(frame)
     names = model.columns.all
+    values = frame[names].to_numpy(dtype=object)
+    order = np.argsort(-np.abs(contributions), axis=1)[:, :k]
+    rows = np.arange(len(frame))[:, None]
+    effects = np.round(contributions[rows, order], 4).tolist()
+    chosen = values[rows, order].tolist()
     out = []
-    for i in range(len(frame)):
-        order = np.argsort(-np.abs(contributions[i]))[:k]
-        row = []
-        for j in order:
-            effect = float(contributions[i, j])
-            if abs(effect) < 1e-4:
-                continue
-            value = frame.iloc[i][names[j]]
-            row.append(
+    for columns, row_effects, row_values in zip(
+        order.tolist(), effects, chosen, strict=True
+    ):
+        out.append(
+            [
                 {
                     "feature": names[j],
                     "value": None if _missing(value) else _plain(value),
-                    "effect": round(effect, 4),
+                    "effect": effect,
                 }
-            )
-        out.append(row)
+                for j, effect, value in zip(
+                    columns, row_effects, row_values, strict=True
+                )
+                if abs(effect) >= 1e-4
+            ]
+        )
     return out
 
 
