@@ -21,7 +21,7 @@ def _run(*args: str) -> str:
 
 @pytest.fixture
 def table_csv(tmp_path):
-    frame, y = known_table(400)
+    frame, y = known_table(300)
     frame["outcome"] = np.where(y == 1, "yes", "no")
     frame["group"] = np.where(np.arange(len(frame)) % 2, "a", "b")
     frame["month"] = [f"2025-{1 + i % 12:02d}-01" for i in range(len(frame))]
