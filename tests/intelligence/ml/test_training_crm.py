@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pandas as pd
 import pytest
@@ -100,6 +101,25 @@ def test_the_deal_model_learns_the_discount_effect_and_beats_its_baseline(
     assert deal.metrics["auc"] > deal.metrics["baseline"]["auc"] + 0.05
     assert deal.metrics["brier"] < deal.metrics["baseline"]["brier"]
     assert "discount_pct" in deal.features and "stage" not in deal.features
+
+
+@pytest.mark.slow
+def test_a_changed_deal_is_rescored_by_the_active_model(
+    crm_history, admin_user, manager, django_capture_on_commit_callbacks
+):
+    from rapport.crm import services as crm_services
+
+    model = trainers.train("deal_conversion", admin_user)
+    services.activate(admin_user, model)
+    deal = Deal.objects.filter(stage__outcome="open").first()
+    assert deal is not None
+    # when the deal's discount is raised through the CRM
+    with django_capture_on_commit_callbacks(execute=True):
+        crm_services.update_deal(manager, deal, {"discount_pct": Decimal("19")})
+    # then the worker stored a fresh score made by the active version
+    scores = Prediction.objects.filter(subject_kind="crm.deal", subject_id=deal.pk)
+    assert scores.filter(model_version=model).count() == 1
+    assert scores.get().factors
 
 
 @pytest.mark.slow

@@ -162,26 +162,36 @@ def model_detail(request: HttpRequest, kind: str) -> HttpResponse:
     return render(request, "intelligence/ml/model.html", context)
 
 
+def _attempt(
+    request: HttpRequest, action: Callable[[], Any], success: Callable[[Any], str]
+) -> None:
+    """Run a service call; show its refusal (never a 403/404) or its success."""
+    try:
+        result = action()
+    except RapportError as exc:
+        if isinstance(exc, Forbidden | NotFound):
+            raise
+        _refused(request, exc)
+    else:
+        messages.success(request, success(result))
+
+
 @page
 @require_POST
 def train(request: HttpRequest, kind: str) -> HttpResponse:
     """Queue a training job for this kind."""
     _kind(kind)
-    try:
-        job = services.start_training(_user(request), kind)
-    except RapportError as exc:
-        if isinstance(exc, Forbidden):
-            raise
-        _refused(request, exc)
-    else:
-        messages.success(
-            request,
+    _attempt(
+        request,
+        lambda: services.start_training(_user(request), kind),
+        lambda job: (
             _(
                 "Training started (job %(id)d). The new version appears here "
                 "when it is done."
             )
-            % {"id": job.pk},
-        )
+            % {"id": job.pk}
+        ),
+    )
     return redirect("intelligence:ml_model", kind=kind)
 
 
@@ -192,16 +202,13 @@ def activate(request: HttpRequest, kind: str, version_id: int) -> HttpResponse:
     version = selectors.versions(_user(request), kind).filter(pk=version_id).first()
     if version is None:
         raise NotFound()
-    try:
-        services.activate(_user(request), version, request.POST.get("reason", ""))
-    except RapportError as exc:
-        if isinstance(exc, Forbidden):
-            raise
-        _refused(request, exc)
-    else:
-        messages.success(
-            request, _("%(version)s is now active.") % {"version": version}
-        )
+    _attempt(
+        request,
+        lambda: services.activate(
+            _user(request), version, request.POST.get("reason", "")
+        ),
+        lambda done: _("%(version)s is now active.") % {"version": done},
+    )
     return redirect(f"{reverse('intelligence:ml_model', args=[kind])}?v={version.pk}")
 
 
@@ -210,18 +217,11 @@ def activate(request: HttpRequest, kind: str, version_id: int) -> HttpResponse:
 def rollback(request: HttpRequest, kind: str) -> HttpResponse:
     """Go back to the previously active version."""
     _kind(kind)
-    try:
-        version = services.rollback(
-            _user(request), kind, request.POST.get("reason", "")
-        )
-    except RapportError as exc:
-        if isinstance(exc, Forbidden):
-            raise
-        _refused(request, exc)
-    else:
-        messages.success(
-            request, _("Rolled back to %(version)s.") % {"version": version}
-        )
+    _attempt(
+        request,
+        lambda: services.rollback(_user(request), kind, request.POST.get("reason", "")),
+        lambda done: _("Rolled back to %(version)s.") % {"version": done},
+    )
     return redirect("intelligence:ml_model", kind=kind)
 
 
@@ -270,21 +270,18 @@ def decide(request: HttpRequest, item_id: int) -> HttpResponse:
     if item is None:
         raise NotFound()
     choice = request.POST.get("decision")
-    try:
+    version = request.POST.get("version", "")
+
+    def decide_item() -> Any:
         if choice not in ("approve", "reject"):
             raise ValidationFailed({"decision": [_("Choose approve or reject.")]})
-        version = request.POST.get("version", "")
-        services.decide(
+        return services.decide(
             _user(request),
             item,
             choice == "approve",
             request.POST.get("reason", ""),
             int(version) if version.isdigit() else None,
         )
-    except RapportError as exc:
-        if isinstance(exc, Forbidden | NotFound):
-            raise
-        _refused(request, exc)
-    else:
-        messages.success(request, _("Decision recorded."))
+
+    _attempt(request, decide_item, lambda _done: _("Decision recorded."))
     return redirect("intelligence:ml_review")
