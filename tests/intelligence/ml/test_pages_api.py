@@ -191,3 +191,42 @@ def test_the_api_queues_training_as_a_job(
     assert job.kind == "ml.train" and job.params["model_kind"] == "churn"
     # the empty CRM is refused with the reason on the job
     assert job.status == Job.Status.FAILED and "days of complete history" in job.error
+
+
+def test_an_administrator_resolves_a_fairness_alert_with_what_was_done(
+    admin_user, manager
+):
+    from rapport.intelligence.models import FairnessAlert
+
+    alert = FairnessAlert.objects.create(
+        model_version=version(kind="churn"),
+        attribute="region",
+        breaches=["four_fifths"],
+    )
+    listed = ApiClient(manager).get("/ml/alerts").json()
+    assert [a["attribute"] for a in listed] == ["region"]
+    refused = ApiClient(manager).post(
+        f"/ml/alerts/{alert.pk}/resolve", {"resolution": "x"}
+    )
+    assert refused.status_code == 403
+    empty = ApiClient(admin_user).post(
+        f"/ml/alerts/{alert.pk}/resolve", {"resolution": " "}
+    )
+    assert empty.status_code == 422
+    done = ApiClient(admin_user).post(
+        f"/ml/alerts/{alert.pk}/resolve", {"resolution": "Retrained without region"}
+    )
+    assert done.status_code == 200 and done.json()["status"] == "resolved"
+    assert ApiClient(manager).get("/ml/alerts").json() == []
+
+
+def test_the_review_queue_reads_a_fixed_number_of_queries(
+    client, manager, rep, django_assert_max_num_queries
+):
+    churn = version(kind="churn")
+    for _ in range(12):
+        review_item(churn, CompanyFactory(owner=rep))
+    client.force_login(manager)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("intelligence:ml_review"))
+    assert page.content.decode().count("Retention outreach") == 12

@@ -34,6 +34,7 @@ from rapport.intelligence.ml.schemas import (
     ModelVersionOut,
     PredictionOut,
     ReasonIn,
+    ResolutionIn,
     ReviewFilter,
     ReviewItemOut,
     VersionFilter,
@@ -186,6 +187,16 @@ def decide(
     )
     with_etag(response, item)
     return item
+
+
+@router.post("/ml/alerts/{alert_id}/resolve", response={200: AlertOut, **WRITE_ERRORS})
+def resolve_alert(request: HttpRequest, alert_id: Id, payload: ResolutionIn) -> Any:
+    """Close a fairness alert with what was done about it (administrators)."""
+    user = caller(request)
+    alert = selectors.alerts(user).filter(pk=alert_id).first()
+    if alert is None:
+        raise NotFound()
+    return services.resolve_alert(user, alert, payload.resolution)
 
 
 @router.get("/ml/alerts", response={200: list[AlertOut], **COMMON_ERRORS})

@@ -102,6 +102,12 @@ class ReasonIn(Schema):
     reason: str = Field("", max_length=2000)
 
 
+class ResolutionIn(Schema):
+    """How a fairness alert was dealt with (required)."""
+
+    resolution: str = Field(..., max_length=2000)
+
+
 class JobOut(Schema):
     """The training job that was queued."""
 
