@@ -17,6 +17,7 @@ def test_columns_are_detected_and_identifiers_dropped(table):
     assert columns.dropped == ["customer_id"]
 
 
+@pytest.mark.slow
 def test_churn_compares_both_models_on_one_split_and_beats_chance(table):
     frame, y = table
     columns = tabular.detect_columns(frame)
@@ -90,6 +91,7 @@ def test_too_few_closed_cases_use_the_naive_bayes_cold_start(table):
     assert model.predict_proba(referral).mean() > model.predict_proba(cold).mean()
 
 
+@pytest.mark.slow
 def test_cross_validation_reports_every_metric_out_of_sample(table):
     frame, y = table
     columns = tabular.detect_columns(frame)
