@@ -138,3 +138,24 @@ def test_a_rep_may_not_decide_and_another_team_does_not_see_the_item(
         services.decide(rep, item, True, "fine")
     with pytest.raises(NotFound):
         services.decide(outsider, item, True, "fine")
+
+
+def test_old_predictions_are_pruned_but_each_record_keeps_its_newest(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rapport.intelligence.ml import scoring
+    from rapport.intelligence.models import Prediction
+    from tests.intelligence.ml.factories import prediction
+
+    churn = version(kind="churn")
+    long_ago = timezone.now() - timedelta(days=200)
+    old = prediction(churn, "crm.company", 1)
+    newer = prediction(churn, "crm.company", 1)
+    only = prediction(churn, "crm.company", 2)
+    Prediction.objects.filter(pk__in=[old.pk, newer.pk, only.pk]).update(
+        created_at=long_ago
+    )
+    assert scoring.prune() == 1
+    assert set(Prediction.objects.values_list("pk", flat=True)) == {newer.pk, only.pk}

@@ -33,6 +33,7 @@ SUBJECT: dict[str, str] = {
     ModelKind.DEAL_CONVERSION: "crm.deal",
     ModelKind.CLV: "crm.company",
 }
+KEEP_DAYS = 90  # older predictions are deleted by the nightly run
 THRESHOLD = 0.5
 UNSURE = 0.15
 _cache: dict[str, Any] = {}
@@ -162,8 +163,26 @@ def propose_outreach(version: ModelVersion, ids: Any, scores: Any) -> int:
     return len(items)
 
 
+def prune(days: int = KEEP_DAYS) -> int:
+    """Delete predictions older than `days`; the newest of each record stays."""
+    from datetime import timedelta
+
+    from django.db.models import Max
+
+    cutoff = timezone.now() - timedelta(days=days)
+    newest = (
+        Prediction.objects.values("subject_kind", "subject_id", "model_version__kind")
+        .annotate(last=Max("id"))
+        .values_list("last", flat=True)
+    )
+    old = Prediction.objects.filter(created_at__lt=cutoff).exclude(pk__in=list(newest))
+    deleted, _ = old.delete()
+    return deleted
+
+
 def score_all() -> dict[str, int]:
     """Nightly: every kind with an active model, on one read of the history."""
+    prune()
     history = load_history()
     counts: dict[str, int] = {}
     for kind in SUBJECT:
