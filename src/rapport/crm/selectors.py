@@ -136,11 +136,12 @@ def history_rows(kind: str, fields: list[str]) -> Iterator[tuple[Any, ...]]:
     Only the AI engine's training and batch scoring (worker jobs, no user) read
     this; what they store is shown to users through the scoped pages above.
     """
-    model = {
+    model: type[models.Model] = {
         "company": Company,
         "lead": Lead,
         "deal": Deal,
         "activity": Activity,
         "quote": Quote,
     }[kind]
-    return model.objects.order_by("pk").values_list(*fields).iterator(chunk_size=5000)
+    rows = model._default_manager.order_by("pk").values_list(*fields)
+    return rows.iterator(chunk_size=5000)
