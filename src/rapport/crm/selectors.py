@@ -6,6 +6,7 @@ scope allows; a record outside the scope is reported as not found.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -163,6 +164,21 @@ def message_links(addresses: list[str], names: list[str]) -> list[dict[str, Any]
         .values_list("id", "company_id")
     ):
         open_deals[company_id] = deal_id
-    return [
-        {**row, "deal_id": open_deals.get(row["company_id"])} for row in found
-    ]
+    return [{**row, "deal_id": open_deals.get(row["company_id"])} for row in found]
+
+
+def history_rows(kind: str, fields: list[str]) -> Iterator[tuple[Any, ...]]:
+    """Unscoped rows of one CRM table, for models trained on the whole history.
+
+    Only the AI engine's training and batch scoring (worker jobs, no user) read
+    this; what they store is shown to users through the scoped pages above.
+    """
+    model: type[models.Model] = {
+        "company": Company,
+        "lead": Lead,
+        "deal": Deal,
+        "activity": Activity,
+        "quote": Quote,
+    }[kind]
+    rows = model._default_manager.order_by("pk").values_list(*fields)
+    return rows.iterator(chunk_size=5000)

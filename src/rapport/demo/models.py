@@ -1,14 +1,66 @@
-"""Demo models: the predictive models trained on the demo company and its scores."""
+"""Demo models: the predictive models trained on the demo company and its scores.
+
+With the full demo the step trains the churn, lead-conversion, deal-win and
+lifetime-value models right here (about half a minute on two cores), activates
+them and scores every open lead, open deal and customer, so the pages show
+scores at once. A version with a fairness alert is activated for the tour with
+that reason in its audit entry, and the alert stays open. The delay model is
+trained on simulated projects by a job queued after the demo is written.
+Smaller demos are too thin to train on; train them from the Models page.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
+
+logger = logging.getLogger(__name__)
+
+MIN_COMPANIES = 200
+KINDS = ("churn", "lead_conversion", "deal_conversion", "clv")
 
 
 def load(builder: Any) -> dict[str, int]:
-    """Write this step's demo records; return what was written, by kind."""
-    return {}
+    """Train, activate and score the CRM models on the demo data."""
+    from rapport.intelligence.ml import scoring, services, trainers
+    from rapport.intelligence.ml.datasets import NotEnoughData
+
+    if builder.size.companies < MIN_COMPANIES:
+        return {}
+    counts: dict[str, int] = {}
+    for kind in KINDS:
+        try:
+            version = trainers.train(kind, services.SYSTEM)
+        except NotEnoughData as exc:
+            logger.warning("demo: %s not trained: %s", kind, exc.detail)
+            continue
+        reason = ""
+        if services.open_alerts(version):
+            reason = "Demo: activated for the tour; the fairness alert stays open."
+        services.activate(services.SYSTEM, version, reason)
+        counts[f"model_{kind}"] = version.number
+    for kind, scored in scoring.score_all().items():
+        counts[f"scored_{kind}"] = scored
+    admin = builder.users.get("admin")
+    services.start_training(admin or services.SYSTEM, "delay", auto_activate=True)
+    return counts
 
 
 def clear() -> None:
-    """Delete this step's demo records."""
+    """Delete this step's demo records: predictions, review items and versions."""
+    from rapport.intelligence.ml.services import models_dir
+    from rapport.intelligence.models import (
+        FairnessAlert,
+        ModelVersion,
+        Prediction,
+        ReviewItem,
+    )
+
+    for name in ModelVersion.objects.exclude(file_path="").values_list(
+        "file_path", flat=True
+    ):
+        (models_dir() / name).unlink(missing_ok=True)
+    ReviewItem.objects.all().delete()
+    Prediction.objects.all().delete()
+    FairnessAlert.objects.all().delete()
+    ModelVersion.objects.all().delete()
