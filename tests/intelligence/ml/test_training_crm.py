@@ -10,6 +10,7 @@ import pytest
 from django.db.models import Avg
 from django.utils import timezone
 
+from rapport.core.tasks import deliver_pending
 from rapport.crm.models import Activity, Company, Deal, Lead
 from rapport.intelligence.ml import datasets, scoring, services, trainers
 from rapport.intelligence.ml.datasets import NotEnoughData
@@ -116,6 +117,9 @@ def test_a_changed_deal_is_rescored_by_the_active_model(
     # when the deal's discount is raised through the CRM
     with django_capture_on_commit_callbacks(execute=True):
         crm_services.update_deal(manager, deal, {"discount_pct": Decimal("19")})
+    # (the test's transaction never commits, so an earlier write's dispatch may
+    # still be pending: deliver as the worker's sweep would)
+    deliver_pending()
     # then the worker stored a fresh score made by the active version
     scores = Prediction.objects.filter(subject_kind="crm.deal", subject_id=deal.pk)
     assert scores.filter(model_version=model).count() == 1
