@@ -63,6 +63,17 @@ class Command(BaseCommand):
                 "({cpu_seconds} s of CPU).".format(**counts)
             )
         )
+        crm_keys = {"users", "companies", "contacts", "leads", "deals", "activities"}
+        crm_keys |= {"products", "quotes", "seconds_write", "seconds_total"}
+        extra = {k: v for k, v in counts.items() if k not in crm_keys | {"cpu_seconds"}}
+        if extra:
+            listed = ", ".join(
+                f"{value:,} {key.replace('_', ' ')}"
+                if isinstance(value, int)
+                else f"{key.replace('_', ' ')}: {value}"
+                for key, value in extra.items()
+            )
+            self.stdout.write(f"Also: {listed}.")
         self.print_logins()
 
     def print_logins(self) -> None:
