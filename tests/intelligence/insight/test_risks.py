@@ -248,3 +248,25 @@ def test_the_project_manager_of_each_open_project_gets_the_task(
     assert Notification.objects.filter(recipient=pm, kind="insight.risk").count() == 1
     assert not Notification.objects.filter(recipient=rep, kind="insight.risk").exists()
     assert not Notification.objects.filter(recipient=other_pm).exists()
+
+
+def test_an_open_alert_raises_the_customer_risk_of_its_open_projects(
+    send, customer, rep, make_user, default_rules
+):
+    from tests.projects.factories import ProjectFactory
+
+    pm = make_user("project_manager")
+    open_project = ProjectFactory(owner=pm, company=customer)
+    done = ProjectFactory(owner=pm, company=customer, status="completed")
+    elsewhere = ProjectFactory(owner=pm)
+
+    for i, text in enumerate(COMPLAINTS[:3]):
+        send(customer, text, days_ago=5 - i)
+    alert = RiskAlert.objects.get()
+    levels = {p.pk: p.customer_risk for p in type(open_project).objects.all()}
+    assert levels[open_project.pk] == "high"
+    assert levels[done.pk] == levels[elsewhere.pk] == "normal"
+
+    services.resolve_alert(rep, alert, note="Delivered")
+    open_project.refresh_from_db()
+    assert open_project.customer_risk == "normal"

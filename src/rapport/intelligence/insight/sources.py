@@ -119,6 +119,18 @@ def open_projects(company_id: int) -> list[ProjectRef]:
     return [ProjectRef(p.pk, str(p), p.owner_id) for p in finder(SYSTEM, company_id)]
 
 
+def set_project_risk(company_id: int, *, at_risk: bool) -> int:
+    """Give the customer's open projects a high risk level, or back to normal.
+
+    The projects' risk list weighs what is at stake by this level.
+    """
+    from rapport.projects import services as projects
+    from rapport.projects.models import Project
+
+    level = Project.Risk.HIGH if at_risk else Project.Risk.NORMAL
+    return projects.set_customer_risk(company_id, level)
+
+
 def channels() -> Sequence[tuple[str, str]]:
     """The message channels (value, label), as the comms app defines them."""
     from rapport.intelligence.models import MessageAnalysis

@@ -340,6 +340,9 @@ def refresh_customer_risk(company: Any) -> CustomerRisk:
     risk, _created = CustomerRisk.objects.update_or_create(
         company_id=company.pk, defaults=values
     )
+    # The projects' risk ranking weighs what is at stake by the customer's risk
+    # level: an open alert makes it high, the last one closed brings it back.
+    sources.set_project_risk(company.pk, at_risk=bool(open_alerts))
     return risk
 
 
