@@ -32,6 +32,16 @@ def test_field_names_and_choices_read_in_chinese():
         assert str(Project.DelayCause.OVERLOAD.label) == "人员负荷过重"
 
 
+def test_words_other_apps_also_use_keep_their_own_meaning():
+    # "Active" is 有效 for an account and "Finance" 财务 for a role; the first
+    # app's catalogue wins a shared msgid, so these carry a context.
+    from rapport.crm.models import Industry
+
+    with translation.override("zh-hans"):
+        assert str(Project.Status.ACTIVE.label) == "进行中"
+        assert str(Industry.FINANCE.label) == "金融"
+
+
 @pytest.mark.django_db
 def test_a_loop_is_named_in_chinese(pm, plan):
     from rapport.core.errors import ValidationFailed

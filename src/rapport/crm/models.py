@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rapport.core.models import ScopedModel, TimeStampedModel
 
@@ -26,7 +27,7 @@ class Industry(models.TextChoices):
     CONSTRUCTION = "construction", _("Construction and engineering")
     SOFTWARE = "software", _("Software and SaaS")
     ENERGY = "energy", _("Energy")
-    FINANCE = "finance", _("Finance")
+    FINANCE = "finance", pgettext_lazy("industry", "Finance")
     HEALTHCARE = "healthcare", _("Healthcare")
     RETAIL = "retail", _("Retail")
     LOGISTICS = "logistics", _("Logistics")

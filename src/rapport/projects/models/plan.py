@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rapport.core.models import ScopedModel, TimeStampedModel
 from rapport.projects.models.templates import MAX_LAG, DependencyType
@@ -19,7 +20,7 @@ class Project(ScopedModel):
 
     class Status(models.TextChoices):
         PLANNING = "planning", _("Planning")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("project status", "Active")
         ON_HOLD = "on_hold", _("On hold")
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
