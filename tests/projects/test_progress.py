@@ -157,3 +157,18 @@ def test_leave_lowers_the_capacity_of_its_week(pm, plan):
 
     me = next(p for p in found["people"] if p["person_id"] == pm.pk)
     assert me["weeks"][0]["capacity"] == 24.0
+
+
+def test_past_its_critical_tasks_a_late_project_names_the_overdue_ones(pm, plan):
+    services.save_baseline(pm, plan.project)
+    project = Project.objects.get(pk=plan.project.pk)
+    Task.objects.filter(project=project).exclude(pk=plan.test.pk).update(
+        status=Task.Status.DONE, percent_complete=100
+    )
+    Task.objects.filter(pk=plan.test.pk).update(percent_complete=40)
+    long_after = date(2026, 6, 1)
+
+    suggestion = selectors.risk_suggestion(project, long_after)
+
+    assert suggestion["kind"] == "raise_priority"
+    assert [t["name"] for t in suggestion["tasks"]] == ["Test"]

@@ -515,14 +515,19 @@ def risk_suggestion(project_: Project, on: date | None = None) -> dict[str, Any]
     from rapport.projects import workload
 
     today = on or timezone.localdate()
-    critical = list(
-        Task.objects.filter(
-            project=project_, is_critical=True, finish__gte=today, duration_days__gt=0
-        )
+    unfinished = (
+        Task.objects.filter(project=project_, is_critical=True, duration_days__gt=0)
         .exclude(status=Task.Status.DONE)
         .select_related("required_skill")
-        .order_by("start", "id")[:3]
+        .order_by("start", "id")
     )
+    critical = list(unfinished.filter(finish__gte=today)[:3])
+    if not critical:
+        # Every critical task should be over by now: the late project is waiting
+        # on the overdue ones, so they are the ones to staff or push.
+        critical = list(
+            unfinished.filter(finish__lt=today, percent_complete__lt=100)[:3]
+        )
     if not critical:
         return {}
     named = [{"id": t.pk, "name": t.name} for t in critical]
