@@ -55,6 +55,18 @@ def test_about_sixty_projects_from_won_deals_one_each(demo):
     assert len({p.template.code for p in rows}) >= 4
 
 
+def test_tasks_are_named_in_the_customers_language(demo):
+    from rapport.projects.models import Task
+
+    names = defaultdict(set)
+    for name, currency in Task.objects.values_list("name", "project__currency"):
+        names[currency == "CNY"].add(name)
+
+    assert names[True]  # every demo project is in yuan; others would be English
+    assert all(any("\u4e00" <= c <= "\u9fff" for c in n) for n in names[True])
+    assert not any(any("\u4e00" <= c <= "\u9fff" for c in n) for n in names[False])
+
+
 def test_some_on_time_and_some_late_each_for_a_recorded_cause(demo):
     causes = defaultdict(list)
     for project in Project.objects.all():

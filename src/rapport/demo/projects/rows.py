@@ -118,12 +118,16 @@ class RowWriter:
                 "closed_at": self.b.at(0) - (self.today - now) if ended else None,
             }
         )
-        self.write_plan(story, current, now)
+        # Chinese customers' projects get the templates' Chinese task names.
+        self.write_plan(story, current, now, chinese=deal.currency == "CNY")
         self.write_history(story, now)
 
-    def write_plan(self, story: Story, current: Any, now: date) -> None:
+    def write_plan(
+        self, story: Story, current: Any, now: date, *, chinese: bool
+    ) -> None:
         phases: dict[int, int] = {}
         ids: dict[int, int] = {}
+        change = ("变更", "变更需求") if chinese else ("Change", "Change request")
         for i, task in enumerate(story.tasks):
             row = task["row"]
             phase_key = row.phase_id if row else -1
@@ -137,7 +141,7 @@ class RowWriter:
                         "version": 1,
                         "project_id": story.project_id,
                         "position": len(phases),
-                        "name": row.phase.label if row else "变更 Change request",
+                        "name": _named(row.phase, chinese) if row else change[0],
                     }
                 )
             ids[i] = self.b.new_id(Task)
@@ -155,7 +159,7 @@ class RowWriter:
                     else 0
                 )
             )
-            name = row.label if row else "变更需求 Change request"
+            name = _named(row, chinese) if row else change[1]
             if seen is None:
                 continue
             self.rows[Task].append(
@@ -375,3 +379,8 @@ class RowWriter:
                 }
             )
             day += timedelta(days=1)
+
+
+def _named(row: Any, chinese: bool) -> str:
+    """A template row's name in the customer's language."""
+    return str(row.name_zh if chinese and row.name_zh else row.name)
