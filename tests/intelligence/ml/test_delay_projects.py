@@ -279,3 +279,19 @@ def test_the_project_page_shows_the_delay_panel_to_its_team_only(
     assert project_panel(request, project) is None
     request.user = pm
     assert "Expected delay" in (project_panel(request, project) or "")
+
+
+def test_the_api_gives_a_projects_forecast_to_its_team_only(
+    make_user, other_team, forecast
+):
+    from tests.api.conftest import ApiClient
+
+    project, _version = forecast
+    query = {"subject_kind": "projects.project", "subject_id": project.pk}
+    answer = ApiClient(project.owner).get("/ml/predictions", query)
+    assert answer.status_code == 200
+    body = answer.json()[0]
+    assert body["model_kind"] == "delay" and body["score"] == pytest.approx(7.4)
+    assert body["factors"][0]["text"].endswith("adds 4.2 working days")
+    stranger = make_user("project_manager", other_team)
+    assert ApiClient(stranger).get("/ml/predictions", query).status_code == 404
