@@ -469,7 +469,7 @@ def group_value(case: Case, group: str) -> float:
 
 
 def explain(model: DelayModel, cases: Sequence[Case], top: int = 3) -> list[Any]:
-    """The `top` occlusion factors of each case, biggest effect first."""
+    """Up to `top` occlusion factors of each case, biggest effect first."""
     import numpy as np
 
     base = model.predict(cases)
@@ -480,7 +480,12 @@ def explain(model: DelayModel, cases: Sequence[Case], top: int = 3) -> list[Any]
     out = []
     for i, case in enumerate(cases):
         method = model.routes.get(model.stage_of(case.stage), "earned_schedule")
-        order = np.argsort(-np.abs(effects[i]), kind="stable")[:top]
+        ranked = np.argsort(-np.abs(effects[i]), kind="stable")[:top]
+        # Groups that do not move the forecast are no reason (keep one, for
+        # the method and stage it carries).
+        order = [
+            int(j) for k, j in enumerate(ranked) if k == 0 or abs(effects[i, j]) >= 0.05
+        ]
         out.append(
             [
                 {
