@@ -126,10 +126,7 @@ def rollback(
 
 @router.get("/ml/predictions", response={200: list[PredictionOut], **COMMON_ERRORS})
 def predictions(request: HttpRequest, subject_kind: str, subject_id: Id) -> Any:
-    """The newest scores of one visible deal, lead, company or project, with reasons.
-
-    A project's delay score is the expected delay in working days.
-    """
+    """Newest scores of a visible deal, lead, company or project (delay: in days)."""
     user = caller(request)
     if subject_kind not in SUBJECTS:
         raise ValidationFailed.single(
