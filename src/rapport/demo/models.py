@@ -4,8 +4,10 @@ With the full demo the step trains the churn, lead-conversion, deal-win and
 lifetime-value models right here (about half a minute on two cores), activates
 them and scores every open lead, open deal and customer, so the pages show
 scores at once. A version with a fairness alert is activated for the tour with
-that reason in its audit entry, and the alert stays open. The delay model is
-trained on simulated projects by a job queued after the demo is written.
+that reason in its audit entry, and the alert stays open. A quick delay model
+(fewer simulated projects and epochs) is trained here on the simulator and the
+demo's finished projects, activated and used to forecast every open project;
+the full-size training is queued as a job that replaces it if it does better.
 Smaller demos are too thin to train on; train them from the Models page.
 """
 
@@ -18,6 +20,8 @@ logger = logging.getLogger(__name__)
 
 MIN_COMPANIES = 200
 KINDS = ("churn", "lead_conversion", "deal_conversion", "clv")
+DEMO_DELAY_PROJECTS = 100
+DEMO_DELAY_EPOCHS = 10
 
 
 def load(builder: Any) -> dict[str, int]:
@@ -39,6 +43,13 @@ def load(builder: Any) -> dict[str, int]:
             reason = "Demo: activated for the tour; the fairness alert stays open."
         services.activate(services.SYSTEM, version, reason)
         counts[f"model_{kind}"] = version.number
+    from rapport.intelligence.ml.delay_model import train_delay
+
+    delay = train_delay(
+        services.SYSTEM, projects=DEMO_DELAY_PROJECTS, epochs=DEMO_DELAY_EPOCHS
+    )
+    services.activate(services.SYSTEM, delay)
+    counts["model_delay"] = delay.number
     for kind, scored in scoring.score_all().items():
         counts[f"scored_{kind}"] = scored
     admin = builder.users.get("admin")

@@ -590,3 +590,82 @@ def suggestion_text(suggestion: dict[str, Any]) -> str:
             "tasks": tasks
         }
     return ""
+
+
+# --- Histories for the delay model ---------------------------------------------------
+
+_HISTORY_FIELDS = (
+    "date",
+    "planned_value",
+    "earned_value",
+    "percent_complete",
+    "slipped_tasks",
+    "resource_load",
+    "critical_path_days",
+    "forecast_finish",
+)
+
+
+def actual_finish(project_: Project) -> date | None:
+    """A completed project's finish: its schedule's finish once all is done, else
+    the day it was closed; None while it is not completed."""
+    if project_.status != Project.Status.COMPLETED:
+        return None
+    if project_.forecast_finish is not None:
+        return project_.forecast_finish
+    return timezone.localdate(project_.closed_at) if project_.closed_at else None
+
+
+def delay_histories(
+    finished: bool, ids: Sequence[int] | None = None
+) -> list[dict[str, Any]]:
+    """Projects with a planned finish and their daily snapshots (two queries).
+
+    `finished`: completed projects that have an actual finish; otherwise the
+    open ones. Each item has the project's id, start, planned and actual
+    finish, contract value, delay cause, working calendar and snapshot rows
+    (dicts, oldest first). The system reads these for training and nightly
+    forecasts; they are not a user's view.
+    """
+    from rapport.projects.calendars import project_calendar
+
+    statuses = [Project.Status.COMPLETED] if finished else list(Project.OPEN_STATUSES)
+    qs = Project.objects.filter(
+        status__in=statuses, planned_finish__isnull=False
+    ).select_related("calendar")
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    found = [p for p in qs.order_by("pk") if not finished or actual_finish(p)]
+    calendars: dict[int | None, Any] = {}
+    for p in found:
+        if p.calendar_id not in calendars:
+            calendars[p.calendar_id] = project_calendar(p)
+    rows: dict[int, list[dict[str, Any]]] = {p.pk: [] for p in found}
+    for row in (
+        ProgressSnapshot.objects.filter(project_id__in=list(rows))
+        .order_by("project_id", "date")
+        .values("project_id", *_HISTORY_FIELDS)
+    ):
+        rows[row["project_id"]].append(row)
+    return [
+        {
+            "id": p.pk,
+            "start": p.start_date,
+            "planned_finish": p.planned_finish,
+            "actual_finish": actual_finish(p),
+            "budget": float(p.contract_value),
+            "delay_cause": p.delay_cause,
+            "calendar": calendars[p.calendar_id],
+            "snapshots": rows[p.pk],
+        }
+        for p in found
+    ]
+
+
+def projects_by_id(ids: Sequence[int]) -> list[Project]:
+    """Projects by id for system work (the worker), with their calendar."""
+    return list(
+        Project.objects.filter(pk__in=list(ids))
+        .select_related("calendar")
+        .order_by("pk")
+    )

@@ -23,19 +23,29 @@ team = TeamFactory(name="East")
 user = UserFactory(role="admin", team=team)
 deal = DealFactory(owner=user)
 prediction(version(status="active", checksum="a" * 64), "crm.deal", deal.pk)
+from tests.projects.factories import ProjectFactory
+project = ProjectFactory(owner=user)
+prediction(
+    version(kind="delay", status="active", checksum="d" * 64),
+    "projects.project",
+    project.pk,
+    6.5,
+)
 client = Client(HTTP_HOST="localhost")
 client.force_login(user)
 pages = [
     f"/crm/deals/{deal.pk}/",
+    f"/projects/{project.pk}/",
     "/insight/models/",
     "/insight/models/deal_conversion/",
     "/insight/models/churn-risk/",
     "/insight/review/",
 ]
 codes = [client.get(page).status_code for page in pages]
+panel = "Expected delay" in client.get(pages[1]).content.decode()
 libraries = {"torch", "xgboost", "sklearn", "pandas", "scipy"}
 heavy = sorted(m for m in sys.modules if m.split(".")[0] in libraries)
-print(json.dumps({"codes": codes, "heavy": heavy}))
+print(json.dumps({"codes": codes, "heavy": heavy, "panel": panel}))
 """
 
 
@@ -61,5 +71,6 @@ def test_pages_with_scores_load_no_heavy_library(tmp_path):
     )
     assert done.returncode == 0, done.stderr[-3000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])
-    assert result["codes"] == [200, 200, 200, 200, 200]
+    assert result["codes"] == [200, 200, 200, 200, 200, 200]
+    assert result["panel"]  # the project page drew the delay panel
     assert result["heavy"] == []

@@ -40,6 +40,7 @@ from rapport.intelligence.ml.schemas import (
     VersionFilter,
 )
 from rapport.intelligence.models import ModelKind, ModelVersion, ReviewItem
+from rapport.projects import selectors as projects
 
 router = Router(tags=["ml"])
 
@@ -47,6 +48,7 @@ SUBJECTS = {
     "crm.deal": (crm.deals, ["deal_conversion"]),
     "crm.lead": (crm.leads, ["lead_conversion"]),
     "crm.company": (crm.companies, ["churn", "clv"]),
+    "projects.project": (projects.projects, ["delay"]),
 }
 
 
@@ -124,11 +126,11 @@ def rollback(
 
 @router.get("/ml/predictions", response={200: list[PredictionOut], **COMMON_ERRORS})
 def predictions(request: HttpRequest, subject_kind: str, subject_id: Id) -> Any:
-    """The newest scores of one visible deal, lead or company, with their reasons."""
+    """Newest scores of a visible deal, lead, company or project (delay: in days)."""
     user = caller(request)
     if subject_kind not in SUBJECTS:
         raise ValidationFailed.single(
-            "subject_kind", "crm.deal, crm.lead or crm.company"
+            "subject_kind", "crm.deal, crm.lead, crm.company or projects.project"
         )
     scoped, kinds = SUBJECTS[subject_kind]
     crm.get(scoped(user), subject_id)  # 404 outside the caller's scope
@@ -142,7 +144,15 @@ def predictions(request: HttpRequest, subject_kind: str, subject_id: Id) -> Any:
                 "model_kind": kind,
                 "model_version": found.model_version.number,
                 "score": found.score,
-                "factors": [f | {"text": words.sentence(f)} for f in found.factors],
+                "factors": [
+                    f
+                    | {
+                        "text": words.delay_sentence(f)
+                        if kind == ModelKind.DELAY
+                        else words.sentence(f)
+                    }
+                    for f in found.factors
+                ],
                 "created_at": found.created_at,
             }
         )

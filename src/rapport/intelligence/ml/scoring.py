@@ -32,6 +32,7 @@ SUBJECT: dict[str, str] = {
     ModelKind.LEAD_CONVERSION: "crm.lead",
     ModelKind.DEAL_CONVERSION: "crm.deal",
     ModelKind.CLV: "crm.company",
+    ModelKind.DELAY: "projects.project",
 }
 KEEP_DAYS = 90  # older predictions are deleted by the nightly run
 THRESHOLD = 0.5
@@ -68,6 +69,10 @@ def score(
         from rapport.intelligence.ml.clv_model import score_clv
 
         return score_clv(version, history or load_history())
+    if kind == ModelKind.DELAY:
+        from rapport.intelligence.ml.delay_model import score_delay
+
+        return score_delay(version, ids)
     history = history or load_history()
     if kind == ModelKind.CHURN:
         found, frame = datasets.churn_scoring(history)

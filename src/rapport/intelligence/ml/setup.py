@@ -12,7 +12,9 @@ from rapport.core.registry import (
     register_panel,
 )
 from rapport.intelligence.ml import consumers, tasks, trainers  # noqa: F401 - registers
+from rapport.intelligence.ml.delay_panel import estimator, project_panel
 from rapport.intelligence.ml.panels import company_panel, deal_panel, lead_panel
+from rapport.projects.selectors import register_delay_estimator
 
 VIEW = {"view"}
 ALL = {"view", "add", "change", "delete"}
@@ -49,3 +51,8 @@ register_nav(
 register_panel(Panel("crm.deal", "ml.win_probability", deal_panel, order=20))
 register_panel(Panel("crm.lead", "ml.conversion", lead_panel, order=20))
 register_panel(Panel("crm.company", "ml.churn", company_panel, order=20))
+register_panel(Panel("projects.project", "ml.delay", project_panel, order=20))
+
+# The projects app's risk alerts ask this first: the active delay model's
+# latest stored forecast (made by the worker), else its own estimate.
+register_delay_estimator("ml.delay", estimator)

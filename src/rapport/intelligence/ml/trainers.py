@@ -165,4 +165,10 @@ def train_job(ctx: JobContext) -> dict[str, Any]:
     promoted = False
     if ctx.params.get("auto_activate"):
         promoted = services.promote_if_better(version)
+    if promoted and version.kind == ModelKind.DELAY:
+        # The projects' risk alerts read the stored forecasts: make them now.
+        from rapport.intelligence.ml import scoring
+
+        scored = scoring.score(ModelKind.DELAY)
+        ctx.log(f"{scored} open projects forecast")
     return {"version_id": version.pk, "number": version.number, "activated": promoted}

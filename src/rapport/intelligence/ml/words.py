@@ -101,3 +101,41 @@ def sentences(factors: list[dict[str, Any]]) -> list[dict[str, Any]]:
         }
         for f in factors
     ]
+
+
+DELAY_TEXT = {
+    "behind_plan": gettext_lazy("Work behind plan is %(value)s %% of the budget"),
+    "slipped_tasks": gettext_lazy("Slipped tasks: %(value)s"),
+    "resource_load": gettext_lazy("The busiest person is booked at %(value)s %%"),
+    "forecast_slip": gettext_lazy(
+        "The critical path ends %(value)s working days after the planned finish"
+    ),
+}
+
+
+def delay_sentence(factor: dict[str, Any]) -> str:
+    """A delay factor: the project's value and how many working days it adds."""
+    feature = factor["feature"]
+    value = factor.get("value") or 0.0
+    shown = value * 100 if feature == "resource_load" else value
+    text = str(DELAY_TEXT.get(feature, feature.replace("_", " ") + ": %(value)s"))
+    head = text % {"value": value_text(feature, round(float(shown), 1))}
+    effect = float(factor.get("effect") or 0.0)
+    days = f"{abs(effect):.1f}"
+    if effect >= 0:
+        return _("%(head)s: adds %(days)s working days") % {"head": head, "days": days}
+    return _("%(head)s: takes off %(days)s working days") % {
+        "head": head,
+        "days": days,
+    }
+
+
+def delay_sentences(factors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "text": delay_sentence(f),
+            "up": (f.get("effect") or 0) >= 0,
+            "effect": f.get("effect"),
+        }
+        for f in factors
+    ]

@@ -34,7 +34,11 @@ STEP_FEATURES = 9
 
 
 def torch_available() -> bool:
-    return find_spec("torch") is not None
+    """Whether torch can be imported (the optional `torch` extra is installed)."""
+    try:
+        return find_spec("torch") is not None
+    except (ImportError, ValueError):
+        return False
 
 
 class Case:
@@ -133,7 +137,7 @@ def sequence(case: Case) -> Any:
             s[:, 2],
             s[:, 3] / bac,
             s[:, 4] / 10,
-            s[:, 5] / 5,
+            s[:, 5] / 2.5,
             s[:, 6] / pd_,
             t / pd_,
             (t + s[:, 6] - pd_) / pd_,
@@ -327,24 +331,57 @@ def fit_gbt(cases: Sequence[Case]) -> Any:
     return model
 
 
+MIN_REAL_PROJECTS = 20  # finished real projects needed to judge the routes on them
+REAL_VALID_SHARE = 0.3
+REAL_WEIGHT = 4  # each real training case counts as this many simulated ones
+
+
 def train(
     projects: Sequence[SimulatedProject],
     valid_share: float = 0.25,
     use_lstm: bool = True,
     epochs: int = 40,
+    real: Sequence[SimulatedProject] = (),
+    min_real: int = MIN_REAL_PROJECTS,
 ) -> tuple[DelayModel, dict[str, Any]]:
-    """Fit the three methods on the same projects; route each stage to the best."""
+    """Fit the three methods on the same projects; route each stage to the best.
+
+    `projects` are simulated; `real` are finished real projects in the same
+    columns. The simulator always trains (it pre-trains and augments); real
+    training cases are repeated REAL_WEIGHT times so the few real projects
+    weigh more than their number. With at least `min_real` real projects the
+    routes are judged on the last REAL_VALID_SHARE of them (held out of
+    training); with fewer, on the last `valid_share` of the simulated ones.
+    """
     import numpy as np
 
-    cut = int(len(projects) * (1 - valid_share))
-    train_cases, valid_cases = cases_from(projects[:cut]), cases_from(projects[cut:])
+    notes = []
+    real = list(real)
+    if len(real) >= min_real:
+        held = max(1, round(len(real) * REAL_VALID_SHARE))
+        real_train, real_valid = real[:-held], real[-held:]
+        train_cases = cases_from(projects) + cases_from(real_train) * REAL_WEIGHT
+        valid_cases = cases_from(real_valid)
+        evaluation = "real"
+        notes.append(
+            f"Routes judged on {len(real_valid)} held-out finished real projects; "
+            f"trained on {len(projects)} simulated and {len(real_train)} real ones."
+        )
+    else:
+        cut = int(len(projects) * (1 - valid_share))
+        train_cases = cases_from(projects[:cut]) + cases_from(real) * REAL_WEIGHT
+        valid_cases = cases_from(projects[cut:])
+        evaluation = "simulated"
+        notes.append(
+            f"Only {len(real)} finished real projects (fewer than {min_real}): "
+            "routes judged on held-out simulated projects."
+        )
     gbt = fit_gbt(train_cases)
     lstm = None
-    note = ""
     if use_lstm and torch_available():
         lstm = LSTMForecaster(epochs=epochs).fit(train_cases)
     else:
-        note = (
+        notes.append(
             "torch is not installed: the LSTM was skipped and the best baseline "
             "is used."
         )
@@ -358,10 +395,16 @@ def train(
     routes = {}
     for stage in STAGES:
         mask = stages == stage
+        if not mask.any():  # no held-out case at this stage: trust the trees
+            table[str(stage)] = {}
+            routes[str(stage)] = "gbt"
+            continue
         table[str(stage)] = {m: float(errors[m][mask].mean()) for m in methods}
         routes[str(stage)] = min(table[str(stage)], key=table[str(stage)].get)  # type: ignore[arg-type]
     # Refit the trees and the network on every project for the final model.
-    all_cases = train_cases + valid_cases
+    all_cases = train_cases + (
+        valid_cases * REAL_WEIGHT if evaluation == "real" else valid_cases
+    )
     final = DelayModel(
         fit_gbt(all_cases),
         LSTMForecaster(epochs=epochs).fit(all_cases) if lstm is not None else None,
@@ -377,11 +420,86 @@ def train(
             "method": "earned_schedule",
             "mae": float(errors["earned_schedule"].mean()),
         },
+        "evaluation": evaluation,
         "projects": len(projects),
+        "real_projects": len(real),
+        "valid_cases": len(valid_cases),
         "cases": len(all_cases),
-        "note": note,
+        "note": " ".join(notes),
     }
     return final, report
+
+
+# Explanations: occlusion per group of snapshot columns. Each group is replaced
+# by what an on-plan project would show (earned = planned value, nothing
+# slipped, nobody over-booked, critical path ending on the planned day); the
+# change in the routed method's forecast, in days, is that group's effect.
+FACTOR_GROUPS = ("behind_plan", "slipped_tasks", "resource_load", "forecast_slip")
+
+
+def on_plan(case: Case, group: str) -> Case:
+    """A copy of `case` with one group of columns set as if on plan."""
+    import numpy as np
+
+    s = case.snapshots.copy()
+    if group == "behind_plan":
+        s[:, 1] = s[:, 0]
+        s[:, 2] = s[:, 0] / max(case.budget, 1e-9)
+        s[:, 3] = 0.0
+    elif group == "slipped_tasks":
+        s[:, 4] = 0.0
+    elif group == "resource_load":
+        s[:, 5] = np.minimum(s[:, 5], 1.0)
+    else:
+        t = np.arange(1, len(s) + 1)
+        s[:, 6] = np.maximum(case.planned - t, 0)
+    return Case(s, case.planned, case.budget, case.stage, case.delay)
+
+
+def group_value(case: Case, group: str) -> float:
+    """What the reader sees for a group: its newest value."""
+    last = case.snapshots[-1]
+    if group == "behind_plan":
+        return float(-last[3] / max(case.budget, 1e-9) * 100)  # % of budget behind
+    if group == "slipped_tasks":
+        return float(last[4])
+    if group == "resource_load":
+        return float(last[5])
+    return float(len(case.snapshots) + last[6] - case.planned)  # days past plan
+
+
+def explain(model: DelayModel, cases: Sequence[Case], top: int = 3) -> list[Any]:
+    """Up to `top` occlusion factors of each case, biggest effect first."""
+    import numpy as np
+
+    base = model.predict(cases)
+    effects = np.stack(
+        [base - model.predict([on_plan(c, g) for c in cases]) for g in FACTOR_GROUPS],
+        axis=1,
+    )
+    out = []
+    for i, case in enumerate(cases):
+        method = model.routes.get(model.stage_of(case.stage), "earned_schedule")
+        ranked = np.argsort(-np.abs(effects[i]), kind="stable")[:top]
+        # Groups that do not move the forecast are no reason (keep one, for
+        # the method and stage it carries).
+        order = [
+            int(j) for k, j in enumerate(ranked) if k == 0 or abs(effects[i, j]) >= 0.05
+        ]
+        out.append(
+            [
+                {
+                    "feature": FACTOR_GROUPS[j],
+                    "value": round(group_value(case, FACTOR_GROUPS[j]), 2),
+                    "effect": round(float(effects[i, j]), 2),
+                    "unit": "days",
+                    "method": method,
+                    "stage": model.stage_of(case.stage),
+                }
+                for j in order
+            ]
+        )
+    return out
 
 
 def from_parts(

@@ -10,8 +10,12 @@ and each project may get causes of delay, recorded with it:
 - scope change: on some day several unfinished tasks gain 30–80 % more work.
 
 Every day it records a snapshot with the columns the projects app stores in
-ProgressSnapshot: planned value, earned value, percent complete, schedule
-variance, slipped tasks, resource load and critical path length.
+ProgressSnapshot, in the same units (`rapport.intelligence.ml.delay_data` maps
+the stored rows onto SNAPSHOT_COLUMNS): planned and earned value, percent
+complete (0–1), schedule variance (earned − planned value), slipped tasks,
+resource load (the busiest person's demand ÷ capacity, 1.0 = fully booked) and
+critical path length (working days of work left on the longest path).
+A step is one working day.
 """
 
 from __future__ import annotations
@@ -148,7 +152,8 @@ def simulate(
                 earned / budget,
                 earned - float(pv[day - 1]),
                 slipped,
-                float(active_load.max()) if len(active_load) else 0.0,
+                # demand ÷ capacity: two tasks at once is a full day's work
+                float(active_load.max()) / 2.0 if len(active_load) else 0.0,
                 float(rest.max()),
             ]
         )
