@@ -46,6 +46,22 @@ def test_referrals_convert_more_often_than_cold_calls(small_demo):
     assert conversion("trade_show") > 2 * conversion("cold_call")
 
 
+def test_leads_with_bigger_budgets_convert_more_often(small_demo):
+    # given the decided leads ranked by the budget they stated
+    decided = list(
+        Lead.objects.filter(status__in=["converted", "disqualified"])
+        .order_by("budget")
+        .values_list("status", flat=True)
+    )
+    third = len(decided) // 3
+
+    def rate(part: list[str]) -> float:
+        return part.count("converted") / len(part)
+
+    # then the biggest third converts clearly more often than the smallest
+    assert rate(decided[-third:]) > 1.5 * rate(decided[:third])
+
+
 def test_customers_who_complain_lose_more_deals(small_demo):
     # given each company's share of complaint activities
     complaints = dict(
