@@ -213,6 +213,21 @@ TIME_ZONE = os.environ.get("RAPPORT_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 
+# Money in one currency for models that add amounts up (lifetime value): the base
+# currency and fixed rates, "CODE=units of base per 1 CODE", comma-separated.
+# Rates are fixed by configuration, not fetched (docs/limitations.md).
+BASE_CURRENCY = os.environ.get("RAPPORT_BASE_CURRENCY", "CNY").strip().upper()
+EXCHANGE_RATES = {
+    code.strip().upper(): float(rate)
+    for code, _sep, rate in (
+        item.partition("=")
+        for item in os.environ.get(
+            "RAPPORT_EXCHANGE_RATES", "USD=7.1,EUR=7.7,HKD=0.91"
+        ).split(",")
+        if item.strip()
+    )
+}
+
 # --- Static files -----------------------------------------------------------------
 
 STATIC_URL = "/static/"
