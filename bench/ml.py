@@ -12,6 +12,11 @@ Run with `python -m bench.ml` (several minutes on two cores; not in bench/run.py
    models on scikit-learn's bundled breast-cancer data, same five folds.
 4. With BENCH_DEMO=1 and a data directory holding the demo (RAPPORT_DATA_DIR),
    each active model's margin over its baseline, as measured at training.
+
+Last measured (two cores, quiet): 100,000 rows scored in 0.38 s, with top-3
+reasons in 1.16 s (ratio 3.1; the earlier path took 6.27 s, ratio 10.6). Demo
+margins (AUC, model vs baseline): churn 0.932 vs 0.811, deals 0.731 vs 0.506,
+leads 0.794 vs 0.776; CLV MAE 0.331 vs 0.336. Details in docs/models.md.
 """
 
 from __future__ import annotations
