@@ -150,3 +150,14 @@ def test_a_currency_without_a_rate_is_refused_with_what_to_configure(settings):
     settings.EXCHANGE_RATES = {"USD": 7.0}
     with pytest.raises(UnknownCurrency, match="HKD: add it to RAPPORT_EXCHANGE_RATES"):
         purchases(_won_deals(["USD", "HKD"], [1.0, 2.0]))
+
+
+def test_malformed_exchange_rates_are_refused_at_start_with_an_example():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from rapport.settings import _rates
+
+    assert _rates(" usd=7.1, EUR=7.7 ,") == {"USD": 7.1, "EUR": 7.7}
+    for bad in ("USD", "USD=abc", "USD=-1", "DOLLAR=7"):
+        with pytest.raises(ImproperlyConfigured, match="is not CODE=positive rate"):
+            _rates(bad)
