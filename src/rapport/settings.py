@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("RAPPORT_DATA_DIR", Path.cwd() / "var")).resolve()
@@ -26,6 +27,24 @@ def _env_bool(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _rates(text: str) -> dict[str, float]:
+    """RAPPORT_EXCHANGE_RATES, "USD=7.1,EUR=7.7": a readable error if malformed."""
+    rates = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        code, _sep, rate = item.partition("=")
+        try:
+            value = float(rate)
+        except ValueError:
+            value = 0.0
+        if len(code.strip()) != 3 or not value > 0:
+            raise ImproperlyConfigured(
+                f"RAPPORT_EXCHANGE_RATES: {item!r} is not CODE=positive rate "
+                '(for example "USD=7.1,EUR=7.7").'
+            )
+        rates[code.strip().upper()] = value
+    return rates
 
 
 def _secret_key() -> str:
@@ -212,6 +231,14 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = os.environ.get("RAPPORT_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
+
+# Money in one currency for models that add amounts up (lifetime value): the base
+# currency and fixed rates, "CODE=units of base per 1 CODE", comma-separated.
+# Rates are fixed by configuration, not fetched (docs/limitations.md).
+BASE_CURRENCY = os.environ.get("RAPPORT_BASE_CURRENCY", "CNY").strip().upper()
+EXCHANGE_RATES = _rates(
+    os.environ.get("RAPPORT_EXCHANGE_RATES", "USD=7.1,EUR=7.7,HKD=0.91")
+)
 
 # --- Static files -----------------------------------------------------------------
 

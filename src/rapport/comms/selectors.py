@@ -186,3 +186,12 @@ def messages_between(
 def set_language(message_id: int, language: str) -> None:
     """Record the language the analysis found (the only field it may write here)."""
     Message.objects.filter(pk=message_id).update(language=language[:8])
+
+
+def history_rows(fields: list[str]) -> Any:
+    """Unscoped rows of chosen message fields, for model training and scoring.
+
+    Only the AI engine's worker jobs (no user) read this, in one query per run;
+    what they store is shown to users through scoped pages.
+    """
+    return Message.objects.filter(company__isnull=False).values_list(*fields)

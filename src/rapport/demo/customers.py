@@ -9,6 +9,7 @@ from rapport.demo import names
 from rapport.demo.deals import DealPlanner
 from rapport.demo.rules import CompanyTruth, company_language, credit_code
 from rapport.demo.state import (
+    BUDGET_PULL,
     CONVERSION,
     HISTORY_DAYS,
     INDUSTRY_SHARE,
@@ -197,7 +198,11 @@ class CustomerPlanner(DealPlanner):
 
         lag = min(60.0, 4 + self.rng.expovariate(1 / 14))
         decided_ago = created_ago - lag
-        converts = self.rng.random() < CONVERSION[source]
+        # A lead that states a larger budget is a more serious buyer: the
+        # source's rate scales with (budget / 180,000)^0.6, normalised so the
+        # overall rate stays about that of the source alone (docs/demo-data.md).
+        chance = CONVERSION[source] * BUDGET_PULL * (budget / 180000) ** 0.6
+        converts = self.rng.random() < min(0.9, chance)
         if converts and decided_ago > 0.5:
             story.end_ago = decided_ago
             return lead, decided_ago

@@ -60,6 +60,9 @@ CONVERSION = {
     "other": 0.10,
     "cold_call": 0.05,
 }
+# Conversion also grows with the lead's budget, as (budget / 180,000)^0.6; this
+# factor keeps the mean over the budget draw near 1.
+BUDGET_PULL = 0.74
 SOURCE_SHARE = {
     "website": 25,
     "cold_call": 25,

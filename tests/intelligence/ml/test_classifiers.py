@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
+import pandas as pd
 import pytest
 
 from rapport.intelligence.ml.lib import classifiers, tabular, training
@@ -77,6 +80,47 @@ def test_xgboost_contributions_follow_the_known_effects(table):
     assert "noise" not in named or len(named) > 3
     top = [row[0]["feature"] for row in factors if row]
     assert top.count("noise") < len(top) / 5
+
+
+def test_explain_gives_the_same_scores_and_reasons_in_one_pass(table):
+    frame, y = table
+    columns = tabular.detect_columns(frame)
+    model, _report = training.train_conversion(frame, y, columns)
+    rows = frame.iloc[:80]
+    scores, contributions = model.explain(rows)
+    assert np.allclose(scores, model.predict_proba(rows), atol=1e-5)
+    factors = training.top_factors(model, rows, 3, contributions)
+    # the vectorised reasons are the three largest effects, row by row
+    names = columns.all
+    for i, row in enumerate(factors):
+        effects = contributions[i]
+        expected = sorted(range(len(names)), key=lambda j: -abs(effects[j]))[:3]
+        assert [f["feature"] for f in row] == [
+            names[j] for j in expected if abs(round(effects[j], 4)) >= 1e-4
+        ]
+        for item in row:
+            value = rows.iloc[i][item["feature"]]
+            if item["feature"] in columns.numeric:
+                assert item["value"] == (None if pd.isna(value) else round(value, 3))
+            else:
+                assert item["value"] == (None if pd.isna(value) else value)
+    assert isinstance(json.dumps(factors), str)
+
+
+def test_large_batches_use_path_contributions_that_still_add_up(table, monkeypatch):
+    frame, y = table
+    columns = tabular.detect_columns(frame)
+    model, _report = training.train_conversion(frame, y, columns)
+    rows = frame.iloc[:200]
+    _scores, exact = model.explain(rows)
+    # when the batch is above the exact limit
+    monkeypatch.setattr(classifiers, "EXACT_ROWS", 100)
+    scores, approx = model.explain(rows)
+    # then the scores are unchanged and the top factor mostly the same
+    assert np.allclose(scores, model.predict_proba(rows), atol=1e-5)
+    assert not np.allclose(approx, exact)
+    same = np.abs(approx).argmax(axis=1) == np.abs(exact).argmax(axis=1)
+    assert same.mean() > 0.8
 
 
 def test_too_few_closed_cases_use_the_naive_bayes_cold_start(table):

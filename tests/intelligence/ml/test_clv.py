@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -106,3 +106,58 @@ def test_fitting_without_repeat_purchases_is_refused_clearly():
         clv.fit_bgnbd([0] * 20, [0] * 20, [10] * 20)
     with pytest.raises(clv.FitError, match="at least 10 customers"):
         clv.fit_bgnbd([1, 2], [1, 2], [3, 3])
+
+
+def _won_deals(currencies: list[str], amounts: list[float]):
+    import pandas as pd
+
+    from rapport.intelligence.ml.features import History
+
+    n = len(amounts)
+    deals = pd.DataFrame(
+        {
+            "company_id": [1] * n,
+            "closed_at": pd.to_datetime(
+                [f"2025-0{i + 1}-01" for i in range(n)], utc=True
+            ),
+            "amount": amounts,
+            "currency": currencies,
+            "outcome": ["won"] * n,
+        }
+    )
+    empty = pd.DataFrame()
+    return History(empty, empty, deals, empty, empty, now=datetime(2026, 1, 1))
+
+
+def test_purchases_are_in_the_base_currency_with_the_configured_rates(settings):
+    from rapport.intelligence.ml.clv_model import purchases
+
+    settings.BASE_CURRENCY = "CNY"
+    settings.EXCHANGE_RATES = {"USD": 7.0, "EUR": 8.0}
+    history = _won_deals(["CNY", "USD", "EUR"], [100.0, 100.0, 100.0])
+    assert [amount for _c, _t, amount in purchases(history)] == [100.0, 700.0, 800.0]
+    # with another base currency, its own amounts stay as they are
+    settings.BASE_CURRENCY = "USD"
+    settings.EXCHANGE_RATES = {"CNY": 0.25}
+    history = _won_deals(["USD", "CNY"], [100.0, 100.0])
+    assert [amount for _c, _t, amount in purchases(history)] == [100.0, 25.0]
+
+
+def test_a_currency_without_a_rate_is_refused_with_what_to_configure(settings):
+    from rapport.intelligence.ml.clv_model import UnknownCurrency, purchases
+
+    settings.BASE_CURRENCY = "CNY"
+    settings.EXCHANGE_RATES = {"USD": 7.0}
+    with pytest.raises(UnknownCurrency, match="HKD: add it to RAPPORT_EXCHANGE_RATES"):
+        purchases(_won_deals(["USD", "HKD"], [1.0, 2.0]))
+
+
+def test_malformed_exchange_rates_are_refused_at_start_with_an_example():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from rapport.settings import _rates
+
+    assert _rates(" usd=7.1, EUR=7.7 ,") == {"USD": 7.1, "EUR": 7.7}
+    for bad in ("USD", "USD=abc", "USD=-1", "DOLLAR=7"):
+        with pytest.raises(ImproperlyConfigured, match="is not CODE=positive rate"):
+            _rates(bad)

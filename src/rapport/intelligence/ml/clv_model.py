@@ -4,6 +4,10 @@ Each won deal is a purchase (its company, closing day and amount). The model is
 checked on the last 90 days: fitted on the purchases before them, its expected
 purchases per customer over those 90 days are compared (MAE) with what really
 happened and with a baseline (each customer's past purchase rate).
+
+Amounts are converted to the base currency (`RAPPORT_BASE_CURRENCY`) with the
+fixed rates of `RAPPORT_EXCHANGE_RATES` before they are added up, so the value
+of a customer who pays in USD and EUR is one CNY (or base) figure.
 """
 
 from __future__ import annotations
@@ -21,14 +25,35 @@ HOLDOUT_DAYS = 90
 UNIT_DAYS = 7.0
 
 
+class UnknownCurrency(ValueError):
+    """A deal's currency has no configured exchange rate."""
+
+
+def to_base(amounts: Any, currencies: Any) -> Any:
+    """Amounts in the base currency, with the configured fixed rates."""
+    import numpy as np
+    from django.conf import settings
+
+    rates = {**settings.EXCHANGE_RATES, settings.BASE_CURRENCY: 1.0}
+    codes = [str(c).upper() for c in currencies]
+    missing = sorted(set(codes) - set(rates))
+    if missing:
+        raise UnknownCurrency(
+            f"No exchange rate to {settings.BASE_CURRENCY} for "
+            f"{', '.join(missing)}: add it to RAPPORT_EXCHANGE_RATES."
+        )
+    factor = np.array([rates[c] for c in codes], dtype=float)
+    return np.asarray(amounts, dtype=float) * factor
+
+
 def purchases(history: History) -> list[tuple[int, Any, float]]:
+    """Won deals as (company, closing time, amount in the base currency)."""
     deals = history.deals
     won = deals[(deals["outcome"] == "won") & deals["closed_at"].notna()]
+    amounts = to_base(won["amount"].to_numpy(), won["currency"].to_numpy())
     return [
         (int(c), t.to_pydatetime(), float(a))
-        for c, t, a in zip(
-            won["company_id"], won["closed_at"], won["amount"], strict=True
-        )
+        for c, t, a in zip(won["company_id"], won["closed_at"], amounts, strict=True)
     ]
 
 
@@ -64,14 +89,16 @@ def holdout_check(rows: list[tuple[int, Any, float]], end: Any) -> dict[str, Any
 
 def train_clv(actor: Any, ctx: JobContext | None = None) -> ModelVersion:
     """Fit BG/NBD + Gamma-Gamma on all won deals; register a candidate."""
+    from django.conf import settings
+
     history = load_history()
-    rows = purchases(history)
     try:
+        rows = purchases(history)
         metrics = holdout_check(rows, history.now)
         summary = clv.summarise(rows, end=history.now.date(), unit_days=UNIT_DAYS)
         bg = clv.fit_bgnbd(summary["frequency"], summary["recency"], summary["T"])
         gg = clv.fit_gamma_gamma(summary["frequency"], summary["monetary"])
-    except clv.FitError as exc:
+    except (clv.FitError, UnknownCurrency) as exc:
         from rapport.intelligence.ml.datasets import NotEnoughData
 
         raise NotEnoughData(str(exc)) from None
@@ -89,6 +116,7 @@ def train_clv(actor: Any, ctx: JobContext | None = None) -> ModelVersion:
             "bgnbd": bg.as_dict(),
             "gamma_gamma": gg.as_dict(),
             "unit_days": UNIT_DAYS,
+            "currency": settings.BASE_CURRENCY,
         },
         metrics=metrics,
         fairness={},

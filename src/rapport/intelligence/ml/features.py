@@ -5,14 +5,15 @@ provider turns (record id, as-of time) rows into columns using only facts dated
 at or before the as-of time: activities by `occurred_at`, deals by `created_at`
 and their outcome only once `closed_at` has passed, quotes by `created_at`.
 Record attributes that a later outcome rewrites (stage, probability, lead
-status, closing date) are never features. Comms sentiment and project health
-join later as providers of their own (`register_provider`).
+status, closing date) are never features. Comms counts and sentiment come from
+`providers_comms` (messages by `sent_at`); project health may join later as a
+provider of its own (`register_provider`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -63,6 +64,14 @@ class History:
     activities: Any
     quotes: Any
     now: datetime
+    # Frames other providers read once per run (e.g. messages), by name.
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def frame(self, name: str, load: Callable[[], Any]) -> Any:
+        """The named extra frame, loaded on first use and kept for the run."""
+        if name not in self.extra:
+            self.extra[name] = load()
+        return self.extra[name]
 
     @property
     def start(self) -> datetime | None:

@@ -89,8 +89,8 @@ def score(
 
     model = load_model(version)
     frame = frame.reindex(columns=model.columns.all)
-    scores = model.predict_proba(frame)
-    factors = top_factors(model, frame, 3)
+    scores, contributions = model.explain(frame)
+    factors = top_factors(model, frame, 3, contributions)
     store(version, SUBJECT[kind], found, scores, factors)
     if kind == ModelKind.CHURN:
         propose_outreach(version, found, scores)

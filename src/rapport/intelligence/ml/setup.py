@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+import rapport.intelligence.ml.providers_comms  # noqa: F401 - registers
 from rapport.core.registry import (
     NavEntry,
     Panel,

@@ -10,6 +10,7 @@ per-column contributions in probability points (positive raises the score):
   split's feature; averaged over trees, these add up exactly to the forest's
   score minus the training base rate;
 - XGBoost: its own exact contributions (`pred_contribs`, TreeSHAP) in log-odds;
+  in batches above 20,000 rows its path (Saabas) contributions, much cheaper;
 - naive Bayes: each column's log likelihood ratio.
 
 Log-odds contributions are scaled by p·(1−p), the slope of the logistic curve
@@ -60,6 +61,10 @@ class TabularClassifier:
 
     def contributions(self, frame: Any) -> Any:
         raise NotImplementedError
+
+    def explain(self, frame: Any) -> tuple[Any, Any]:
+        """Probabilities and contributions together (one pass where possible)."""
+        return self.predict_proba(frame), self.contributions(frame)
 
     def meta(self) -> dict[str, Any]:
         return {
@@ -193,6 +198,8 @@ class AverageModel(TabularClassifier):
 
 
 SEARCH = ((1, 10), (3, 3), (6, 1))
+# Above this many rows per call, XGBoost explains with path contributions.
+EXACT_ROWS = 20000
 
 
 class XGBoostModel(TabularClassifier):
@@ -294,11 +301,26 @@ class XGBoostModel(TabularClassifier):
         return self.booster.predict(self._matrix(frame))
 
     def contributions(self, frame: Any) -> Any:
-        matrix = self._matrix(frame)
-        p = self.booster.predict(matrix)
-        raw = self.booster.predict(matrix, pred_contribs=True)[:, :-1]
+        return self.explain(frame)[1]
+
+    def explain(self, frame: Any) -> tuple[Any, Any]:
+        """One encoding and one contributions pass: the contributions plus the
+        bias add up to the log-odds, so the probability comes from their sum.
+
+        Exact TreeSHAP up to `EXACT_ROWS` rows; above, XGBoost's path
+        (Saabas) contributions, about fifteen times cheaper, which rank the
+        same top factor for ~98 % of rows (bench/ml.py).
+        """
+        import numpy as np
+
+        raw = self.booster.predict(
+            self._matrix(frame),
+            pred_contribs=True,
+            approx_contribs=len(frame) > EXACT_ROWS,
+        )
+        p = 1.0 / (1.0 + np.exp(-raw.sum(axis=1, dtype=np.float64)))
         names = list(self.prep.get_feature_names_out())
-        return _aggregate(raw * (p * (1 - p))[:, None], names, self.columns)
+        return p, _aggregate(raw[:, :-1] * (p * (1 - p))[:, None], names, self.columns)
 
     def booster_json(self) -> bytes:
         return bytes(self.booster.save_raw(raw_format="json"))

@@ -91,8 +91,8 @@ def as_strings(frame: Any, columns: Columns) -> Any:
     """A copy whose categorical columns are strings (mixed types break encoders)."""
     out = frame[columns.all].copy()
     for name in columns.categorical:
-        out[name] = out[name].astype("object").where(out[name].notna(), None)
-        out[name] = out[name].map(lambda v: None if v is None else str(v))
+        known = out[name].notna()
+        out[name] = out[name].astype(str).astype("object").where(known, None)
     for name in columns.numeric:
         out[name] = out[name].astype(float)
     return out

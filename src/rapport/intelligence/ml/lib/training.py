@@ -172,36 +172,51 @@ def cross_validate(
 
 
 def top_factors(
-    model: TabularClassifier, frame: Any, k: int = 3
+    model: TabularClassifier, frame: Any, k: int = 3, contributions: Any = None
 ) -> list[list[dict[str, Any]]]:
-    """The k columns that moved each row's score most, with value and effect."""
-    import numpy as np
+    """The k columns that moved each row's score most, with value and effect.
 
-    contributions = model.contributions(frame)
-    names = model.columns.all
-    values = frame[names].to_numpy(dtype=object)
-    order = np.argsort(-np.abs(contributions), axis=1)[:, :k]
+    Vectorised: one argsort over the contribution matrix, values and effects
+    picked and rounded per rank column; only the final k dicts per row are
+    built in Python.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if contributions is None:
+        contributions = model.contributions(frame)
+    names = np.array(model.columns.all, dtype=object)
+    numeric = np.isin(names, model.columns.numeric)
+    order = np.argsort(-np.abs(contributions), axis=1, kind="stable")[:, :k]
     rows = np.arange(len(frame))[:, None]
-    effects = np.round(contributions[rows, order], 4).tolist()
-    chosen = values[rows, order].tolist()
-    out = []
-    for columns, row_effects, row_values in zip(
-        order.tolist(), effects, chosen, strict=True
-    ):
-        out.append(
-            [
-                {
-                    "feature": names[j],
-                    "value": None if _missing(value) else _plain(value),
-                    "effect": effect,
-                }
-                for j, effect, value in zip(
-                    columns, row_effects, row_values, strict=True
-                )
-                if abs(effect) >= 1e-4
-            ]
+    effects = np.round(contributions[rows, order], 4)
+    numbers = np.full((len(frame), len(names)), np.nan)
+    if numeric.any():
+        picked = frame[list(names[numeric])].to_numpy(dtype=float)
+        numbers[:, numeric] = np.round(picked, 3)
+    labels = frame[list(names)].to_numpy(dtype=object)
+    ranks = []
+    for r in range(order.shape[1]):
+        column = order[:, r]
+        number = numbers[rows[:, 0], column]
+        label = labels[rows[:, 0], column]
+        is_number = numeric[column]
+        value = np.where(is_number, number.astype(object), label)
+        value[pd.isna(value)] = None
+        keep = np.abs(effects[:, r]) >= 1e-4
+        ranks.append(
+            zip(
+                names[column].tolist(),
+                value.tolist(),
+                effects[:, r].tolist(),
+                keep.tolist(),
+                strict=True,
+            )
         )
-    return out
+    return [
+        [{"feature": f, "value": v, "effect": e} for f, v, e, kept in row if kept]
+        for row in zip(*ranks, strict=True)
+    ]
 
 
 def _missing(value: Any) -> bool:
