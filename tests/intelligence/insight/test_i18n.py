@@ -37,3 +37,15 @@ def test_catalogue_is_compiled():
 
     assert compiled.exists()
     assert compiled.stat().st_mtime >= CATALOGUE.stat().st_mtime - 1
+
+
+def test_statuses_shared_with_other_apps_keep_their_own_words():
+    # Another app's catalogue wins a shared msgid ("Open" is 进行中 for a deal,
+    # "Active" 有效 for an account), so these labels carry a context.
+    from django.utils import translation
+
+    from rapport.intelligence.models import ModelVersion, RiskAlert
+
+    with translation.override("zh-hans"):
+        assert str(RiskAlert.Status.OPEN.label) == "未处理"
+        assert str(ModelVersion.Status.ACTIVE.label) == "启用中"

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rapport.core.models import ScopedModel, TimeStampedModel
 
@@ -25,7 +26,7 @@ class ModelVersion(TimeStampedModel):
 
     class Status(models.TextChoices):
         CANDIDATE = "candidate", _("Candidate")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("model status", "Active")
         RETIRED = "retired", _("Retired")
 
     kind = models.CharField(_("kind"), max_length=20, choices=ModelKind.choices)
@@ -101,7 +102,7 @@ class FairnessAlert(models.Model):
     """A model version that treats groups of a sensitive attribute unequally."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("alert status", "Open")
         RESOLVED = "resolved", _("Resolved")
 
     model_version = models.ForeignKey(
