@@ -125,10 +125,9 @@ def set_project_risk(company_id: int, *, at_risk: bool) -> int:
     The projects' risk list weighs what is at stake by this level.
     """
     from rapport.projects import services as projects
-    from rapport.projects.models import Project
 
-    level = Project.Risk.HIGH if at_risk else Project.Risk.NORMAL
-    return projects.set_customer_risk(company_id, level)
+    # Levels of `Project.Risk`; the services check them (apps meet only there).
+    return projects.set_customer_risk(company_id, "high" if at_risk else "normal")
 
 
 def channels() -> Sequence[tuple[str, str]]:
