@@ -11,7 +11,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from rapport.intelligence.ml import delay_data, scoring, services
-from rapport.intelligence.ml.delay_model import train_delay
+from rapport.intelligence.ml.delay_model import data_window, train_delay
 from rapport.intelligence.ml.delay_panel import project_panel
 from rapport.intelligence.ml.lib.delay import MIN_REAL_PROJECTS
 from rapport.intelligence.ml.lib.simulator import simulate_many
@@ -147,6 +147,15 @@ def test_with_few_finished_projects_the_note_says_routes_were_judged_on_simulati
     version = train_delay(services.SYSTEM, projects=40, epochs=2)
     assert version.metrics["evaluation"] == "simulated"
     assert "Only 4 finished real projects" in version.note
+    # The data window spans the real projects' history, not the training day.
+    finishes = [p.meta["finish"] for p in delay_data.finished_projects()]
+    assert version.window_start == MONDAY
+    assert version.window_end == max(finishes)
+    assert version.window_end > MONDAY
+
+
+def test_a_version_trained_on_the_simulator_alone_has_no_data_window():
+    assert data_window([]) == (None, None)
 
 
 @pytest.mark.slow

@@ -118,7 +118,11 @@ def finished_projects() -> list[SimulatedProject]:
                 causes=[history["delay_cause"]] if history["delay_cause"] else [],
                 snapshots=sequence(history, finish),
                 actual_duration=planned + delay,
-                meta={"project_id": history["id"]},
+                meta={
+                    "project_id": history["id"],
+                    "first_snapshot": history["snapshots"][0]["date"],
+                    "finish": finish,
+                },
             )
         )
     return out

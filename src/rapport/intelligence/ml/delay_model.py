@@ -15,7 +15,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
 
 from rapport.core.jobs import JobContext
 from rapport.intelligence.ml import services
@@ -46,13 +45,12 @@ def train_delay(
     model, report = delay.train(simulated, epochs=epochs, real=real)
     if ctx is not None:
         ctx.log(f"routes: {report['routes']}; {report['note']}".strip())
-    today = timezone.now().date()
     return services.register_version(
         actor,
         ModelKind.DELAY,
         "+".join(sorted(set(report["routes"].values()))),
         model,
-        window=(today, today),
+        window=data_window(real),
         features=list(SNAPSHOT_COLUMNS),
         params={
             "projects": count,
@@ -65,6 +63,19 @@ def train_delay(
         metrics=report,
         fairness={},
         note=report["note"],
+    )
+
+
+def data_window(real: list[Any]) -> tuple[Any, Any]:
+    """From the first snapshot to the last finish of the real projects learned from.
+
+    A version trained on the simulator alone saw no dated data: no window.
+    """
+    if not real:
+        return (None, None)
+    return (
+        min(p.meta["first_snapshot"] for p in real),
+        max(p.meta["finish"] for p in real),
     )
 
 
