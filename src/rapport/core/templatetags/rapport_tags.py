@@ -57,7 +57,9 @@ def money(value: Any, currency: str = "") -> str:
         return str(value)
     sign = CURRENCY_SIGNS.get(currency, f"{currency} " if currency else "")
     # Grouped with commas in both languages: Chinese finance writes 1,234,000 too.
-    return f"{sign}{int(amount):,}"
+    # A loss reads "-¥9,960", the minus before the sign.
+    minus = "-" if amount < 0 else ""
+    return f"{minus}{sign}{abs(int(amount)):,}"
 
 
 @register.filter

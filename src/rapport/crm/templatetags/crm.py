@@ -37,7 +37,8 @@ def stage_name(stage: Any) -> str:
 
 def _with_sign(value: Decimal, currency: str) -> str:
     sign = CURRENCY_SIGNS.get(currency, currency + " ")
-    return f"{sign}{intcomma(value, use_l10n=False)}"
+    minus = "-" if value < 0 else ""
+    return f"{minus}{sign}{intcomma(abs(value), use_l10n=False)}"
 
 
 @register.filter
