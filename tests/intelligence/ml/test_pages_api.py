@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from rapport.intelligence.models import ModelVersion, ReviewItem
+from rapport.intelligence.models import ModelVersion, Prediction, ReviewItem
 from tests.api.conftest import ApiClient
 from tests.factories import CompanyFactory, DealFactory
 from tests.intelligence.ml.factories import prediction, review_item, version
@@ -38,6 +38,29 @@ def test_the_deal_page_reads_its_reasons_in_chinese(client, rep, scored_deal):
         HTTP_ACCEPT_LANGUAGE="zh-hans",
     )
     assert "赢单概率" in page.content.decode()
+
+
+def test_a_company_page_shows_its_lifetime_value_in_the_models_currency(
+    client, rep
+):
+    company = CompanyFactory(owner=rep, team=rep.team)
+    clv = version(kind="clv", method="bgnbd_gamma_gamma", params={"currency": "USD"})
+    Prediction.objects.create(
+        model_version=clv,
+        subject_kind="crm.company",
+        subject_id=company.pk,
+        score=185239.4,
+        factors=[
+            {"feature": "expected_spend", "value": 200257.2, "effect": None},
+            {"feature": "frequency", "value": 2.0, "effect": None},
+        ],
+    )
+    client.force_login(rep)
+    html = client.get(reverse("crm:company_detail", args=[company.pk])).content
+    text = html.decode()
+    assert "12-month customer value" in text
+    assert "$185,239" in text
+    assert "Expected value per purchase: $200,257" in text
 
 
 def test_the_model_pages_render_for_a_manager_and_admin_only_gets_actions(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -20,13 +21,19 @@ def _panel(
         )
         if prediction is None:
             continue
+        # Amounts are in the currency the version was trained in (CLV records it).
+        params = prediction.model_version.params or {}
+        currency = (
+            str(params.get("currency") or settings.BASE_CURRENCY) if money else ""
+        )
         blocks.append(
             {
                 "title": title,
                 "score": prediction.score,
                 "percent": round(prediction.score * 100),
                 "money": money,
-                "reasons": words.sentences(prediction.factors),
+                "currency": currency,
+                "reasons": words.sentences(prediction.factors, currency),
                 "version": prediction.model_version,
                 "created_at": prediction.created_at,
             }

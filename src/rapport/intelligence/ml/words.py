@@ -55,19 +55,24 @@ LABELS = {
 }
 LOGGED = {"won_value_log", "budget_log", "amount_log"}
 FLAGS = {"has_email", "has_phone", "existing_company", "repeat_customer"}
+MONEY = {"expected_spend"}  # in the model's base currency
 
 
 def label(feature: str) -> str:
     return str(LABELS.get(feature, feature.replace("_", " ")))
 
 
-def value_text(feature: str, value: Any) -> str:
+def value_text(feature: str, value: Any, currency: str = "") -> str:
     import math
 
     if value is None:
         return _("unknown")
     if feature in FLAGS:
         return _("yes") if value else _("no")
+    if feature in MONEY and currency:
+        from rapport.core.templatetags.rapport_tags import money
+
+        return money(value, currency)
     if feature in LOGGED and isinstance(value, int | float):
         return f"{math.expm1(value):,.0f}"
     if isinstance(value, float):
@@ -79,10 +84,10 @@ def value_text(feature: str, value: Any) -> str:
     return str(value)
 
 
-def sentence(factor: dict[str, Any]) -> str:
+def sentence(factor: dict[str, Any], currency: str = "") -> str:
     """One factor as a sentence: what it is, its value, and how it moved the score."""
     name = label(factor["feature"])
-    value = value_text(factor["feature"], factor.get("value"))
+    value = value_text(factor["feature"], factor.get("value"), currency)
     effect = factor.get("effect")
     if effect is None:
         return _("%(name)s: %(value)s") % {"name": name, "value": value}
@@ -101,10 +106,13 @@ def sentence(factor: dict[str, Any]) -> str:
     }
 
 
-def sentences(factors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def sentences(
+    factors: list[dict[str, Any]], currency: str = ""
+) -> list[dict[str, Any]]:
+    """The factors as sentences; amounts are shown in `currency` when it is given."""
     return [
         {
-            "text": sentence(f),
+            "text": sentence(f, currency),
             "up": (f.get("effect") or 0) >= 0,
             "effect": f.get("effect"),
         }
