@@ -40,9 +40,7 @@ def test_the_deal_page_reads_its_reasons_in_chinese(client, rep, scored_deal):
     assert "赢单概率" in page.content.decode()
 
 
-def test_a_company_page_shows_its_lifetime_value_in_the_models_currency(
-    client, rep
-):
+def test_a_company_page_shows_its_lifetime_value_in_the_models_currency(client, rep):
     company = CompanyFactory(owner=rep, team=rep.team)
     clv = version(kind="clv", method="bgnbd_gamma_gamma", params={"currency": "USD"})
     Prediction.objects.create(
