@@ -50,7 +50,7 @@ def test_a_company_page_shows_its_lifetime_value_in_the_models_currency(client, 
         score=185239.4,
         factors=[
             {"feature": "expected_spend", "value": 200257.2, "effect": None},
-            {"feature": "frequency", "value": 2.0, "effect": None},
+            {"feature": "p_alive", "value": 0.834, "effect": None},
         ],
     )
     client.force_login(rep)
@@ -59,6 +59,7 @@ def test_a_company_page_shows_its_lifetime_value_in_the_models_currency(client, 
     assert "12-month customer value" in text
     assert "$185,239" in text
     assert "Expected value per purchase: $200,257" in text
+    assert "Chance the customer is still active: 83 %" in text
 
 
 def test_the_model_pages_render_for_a_manager_and_admin_only_gets_actions(

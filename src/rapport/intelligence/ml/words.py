@@ -56,6 +56,7 @@ LABELS = {
 LOGGED = {"won_value_log", "budget_log", "amount_log"}
 FLAGS = {"has_email", "has_phone", "existing_company", "repeat_customer"}
 MONEY = {"expected_spend"}  # in the model's base currency
+SHARES = {"p_alive"}  # a probability, shown as a percentage
 
 
 def label(feature: str) -> str:
@@ -69,6 +70,8 @@ def value_text(feature: str, value: Any, currency: str = "") -> str:
         return _("unknown")
     if feature in FLAGS:
         return _("yes") if value else _("no")
+    if feature in SHARES and isinstance(value, int | float):
+        return f"{value * 100:.0f} %"
     if feature in MONEY and currency:
         from rapport.core.templatetags.rapport_tags import money
 
