@@ -40,7 +40,8 @@ def test_the_deal_page_reads_its_reasons_in_chinese(client, rep, scored_deal):
     assert "赢单概率" in page.content.decode()
 
 
-def test_a_company_page_shows_its_lifetime_value_in_the_models_currency(client, rep):
+@pytest.fixture
+def valued_company(rep):
     company = CompanyFactory(owner=rep, team=rep.team)
     clv = version(kind="clv", method="bgnbd_gamma_gamma", params={"currency": "USD"})
     Prediction.objects.create(
@@ -53,13 +54,34 @@ def test_a_company_page_shows_its_lifetime_value_in_the_models_currency(client, 
             {"feature": "p_alive", "value": 0.834, "effect": None},
         ],
     )
+    return company
+
+
+def test_a_company_page_shows_its_lifetime_value_in_the_models_currency(
+    client, rep, valued_company
+):
     client.force_login(rep)
-    html = client.get(reverse("crm:company_detail", args=[company.pk])).content
-    text = html.decode()
+    page = client.get(reverse("crm:company_detail", args=[valued_company.pk]))
+    text = page.content.decode()
     assert "12-month customer value" in text
     assert "$185,239" in text
     assert "Expected value per purchase: $200,257" in text
     assert "Chance the customer is still active: 83 %" in text
+
+
+def test_the_api_words_lifetime_value_factors_in_the_models_currency(
+    rep, outsider, valued_company
+):
+    query = {"subject_kind": "crm.company", "subject_id": valued_company.pk}
+    answer = ApiClient(rep).get("/ml/predictions", query)
+    assert answer.status_code == 200
+    (clv,) = [p for p in answer.json() if p["model_kind"] == "clv"]
+    texts = [f["text"] for f in clv["factors"]]
+    assert texts == [
+        "Expected value per purchase: $200,257",
+        "Chance the customer is still active: 83 %",
+    ]
+    assert ApiClient(outsider).get("/ml/predictions", query).status_code == 404
 
 
 def test_the_model_pages_render_for_a_manager_and_admin_only_gets_actions(

@@ -139,6 +139,8 @@ def predictions(request: HttpRequest, subject_kind: str, subject_id: Id) -> Any:
         found = selectors.latest_prediction(user, subject_kind, subject_id, kind)
         if found is None:
             continue
+        # Lifetime-value versions record the currency their amounts are in.
+        currency = str((found.model_version.params or {}).get("currency") or "")
         out.append(
             {
                 "model_kind": kind,
@@ -149,7 +151,7 @@ def predictions(request: HttpRequest, subject_kind: str, subject_id: Id) -> Any:
                     | {
                         "text": words.delay_sentence(f)
                         if kind == ModelKind.DELAY
-                        else words.sentence(f)
+                        else words.sentence(f, currency)
                     }
                     for f in found.factors
                 ],
