@@ -55,11 +55,19 @@ def money(value: Any, currency: str = "") -> str:
         amount = Decimal(value).quantize(Decimal("1"))
     except (InvalidOperation, TypeError, ValueError):
         return str(value)
+    return with_currency(amount, currency, places=0)
+
+
+def with_currency(amount: Decimal, currency: str, places: int) -> str:
+    """`amount` with `places` decimals, its currency sign and thousands separators.
+
+    Grouped with commas in both languages (Chinese finance writes 1,234,000
+    too); a loss reads "-¥9,960", the minus before the sign.
+    """
     sign = CURRENCY_SIGNS.get(currency, f"{currency} " if currency else "")
-    # Grouped with commas in both languages: Chinese finance writes 1,234,000 too.
-    # A loss reads "-¥9,960", the minus before the sign.
-    minus = "-" if amount < 0 else ""
-    return f"{minus}{sign}{abs(int(amount)):,}"
+    rounded = amount.quantize(Decimal(1).scaleb(-places))
+    minus = "-" if rounded < 0 else ""  # -0.004 shows as 0.00, not -0.00
+    return f"{minus}{sign}{abs(rounded):,.{places}f}"
 
 
 @register.filter

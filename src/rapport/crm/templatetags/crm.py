@@ -6,12 +6,13 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import models
 from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, gettext_noop
+
+from rapport.core.templatetags.rapport_tags import with_currency
 
 register = template.Library()
 
@@ -25,7 +26,6 @@ STAGE_NAMES = [
     gettext_noop("Lost"),
     gettext_noop("Sales"),
 ]
-CURRENCY_SIGNS = {"CNY": "¥", "USD": "$", "EUR": "€", "HKD": "HK$"}
 
 
 @register.filter
@@ -35,19 +35,12 @@ def stage_name(stage: Any) -> str:
     return gettext(name) if name in STAGE_NAMES else name
 
 
-def _with_sign(value: Decimal, currency: str) -> str:
-    sign = CURRENCY_SIGNS.get(currency, currency + " ")
-    minus = "-" if value < 0 else ""
-    return f"{minus}{sign}{intcomma(abs(value), use_l10n=False)}"
-
-
 @register.filter
 def money(amount: Any, currency: str = "CNY") -> str:
     """An amount with its currency sign and thousands separators: ¥1,250,000.00."""
     if amount in (None, ""):
         return "–"
-    value = Decimal(str(amount)).quantize(Decimal("0.01"))
-    return _with_sign(value, currency)
+    return with_currency(Decimal(str(amount)), currency, places=2)
 
 
 @register.simple_tag(takes_context=True)
@@ -127,5 +120,4 @@ def money_whole(amount: Any, currency: str = "CNY") -> str:
     """An amount rounded to whole units, for the narrow cards of the deal board."""
     if amount in (None, ""):
         return "–"
-    value = Decimal(str(amount)).quantize(Decimal("1"))
-    return _with_sign(value, currency)
+    return with_currency(Decimal(str(amount)), currency, places=0)
