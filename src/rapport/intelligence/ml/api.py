@@ -139,8 +139,7 @@ def predictions(request: HttpRequest, subject_kind: str, subject_id: Id) -> Any:
         found = selectors.latest_prediction(user, subject_kind, subject_id, kind)
         if found is None:
             continue
-        # Lifetime-value versions record the currency their amounts are in.
-        currency = str((found.model_version.params or {}).get("currency") or "")
+        currency = words.currency_of(found.model_version)
         out.append(
             {
                 "model_kind": kind,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -21,11 +20,7 @@ def _panel(
         )
         if prediction is None:
             continue
-        # Amounts are in the currency the version was trained in (CLV records it).
-        params = prediction.model_version.params or {}
-        currency = (
-            str(params.get("currency") or settings.BASE_CURRENCY) if money else ""
-        )
+        currency = words.currency_of(prediction.model_version)
         blocks.append(
             {
                 "title": title,

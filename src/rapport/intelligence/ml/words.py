@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from rapport.intelligence.models import ModelKind
 
 LABELS = {
     "activities_30d": gettext_lazy("Activities in the last 30 days"),
@@ -57,6 +60,13 @@ LOGGED = {"won_value_log", "budget_log", "amount_log"}
 FLAGS = {"has_email", "has_phone", "existing_company", "repeat_customer"}
 MONEY = {"expected_spend"}  # in the model's base currency
 SHARES = {"p_alive"}  # a probability, shown as a percentage
+
+
+def currency_of(version: Any) -> str:
+    """The currency a version's amounts are in: lifetime value records it; "" else."""
+    if version.kind != ModelKind.CLV:
+        return ""
+    return str((version.params or {}).get("currency") or settings.BASE_CURRENCY)
 
 
 def label(feature: str) -> str:
